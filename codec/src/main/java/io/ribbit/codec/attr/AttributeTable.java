@@ -1,0 +1,432 @@
+package io.ribbit.codec.attr;
+
+import static io.ribbit.codec.attr.AttributeCode.FLAG_OPTIONAL;
+import static io.ribbit.codec.attr.AttributeCode.FLAG_TRANSITIVE;
+
+import io.netty.buffer.ByteBuf;
+import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.error.ErrorAction;
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.Nlri;
+import io.ribbit.codec.nlri.NlriCodec;
+
+/**
+ * The one table of path attributes this codec understands (BIRD's {@code bgp_attr_table}): one
+ * {@link AttributeDescriptor} row per code, indexed by code. A new attribute is one row plus
+ * its two small functions. Codes without a row are kept as {@link UnknownAttribute}.
+ *
+ * <p>RFC 7606 actions per row ({@code onMalformed}), in one place:
+ * <pre>
+ * code  attribute                 class  malformed →          source
+ *  1    ORIGIN                     WM    treat-as-withdraw    RFC 7606 §7.1
+ *  2    AS_PATH                    WM    treat-as-withdraw    RFC 7606 §7.2
+ *  3    NEXT_HOP                   WM    treat-as-withdraw    RFC 7606 §7.3
+ *  4    MULTI_EXIT_DISC            ON    treat-as-withdraw    RFC 7606 §7.4
+ *  5    LOCAL_PREF                 WD    treat-as-withdraw    RFC 7606 §7.5
+ *  6    ATOMIC_AGGREGATE           WD    attribute discard    RFC 7606 §7.6
+ *  7    AGGREGATOR                 OT    attribute discard    RFC 7606 §7.7
+ *  8    COMMUNITIES                OT    treat-as-withdraw    RFC 7606 §7.8
+ *  9    ORIGINATOR_ID              ON    treat-as-withdraw    RFC 7606 §7.9
+ * 10    CLUSTER_LIST               ON    treat-as-withdraw    RFC 7606 §7.10
+ * 14    MP_REACH_NLRI              ON    session reset 3/9    RFC 7606 §7.11, RFC 4760 §7
+ * 15    MP_UNREACH_NLRI            ON    session reset 3/9    RFC 7606 §7.11, RFC 4760 §7
+ * 16    EXTENDED_COMMUNITIES       OT    treat-as-withdraw    RFC 7606 §7.14
+ * 17    AS4_PATH                   OT    attribute discard    RFC 6793 §6
+ * 18    AS4_AGGREGATOR             OT    attribute discard    RFC 6793 §6
+ * 25    IPV6_EXTENDED_COMMUNITIES  OT    treat-as-withdraw    RFC 7606 §7.14 (RFC 5701)
+ * 26    AIGP                       ON    attribute discard    RFC 7311 §3.2
+ * 32    LARGE_COMMUNITY            OT    treat-as-withdraw    RFC 8092 §6
+ * 35    OTC                        OT    treat-as-withdraw    RFC 9234 §5
+ * </pre>
+ * Conditions that are not about one attribute's value are decided in {@link PathAttributesCodec}.
+ */
+public final class AttributeTable {
+    private static final int WELL_KNOWN = FLAG_TRANSITIVE;
+    private static final int OPTIONAL_TRANSITIVE = FLAG_OPTIONAL | FLAG_TRANSITIVE;
+    private static final int OPTIONAL_NON_TRANSITIVE = FLAG_OPTIONAL;
+
+    private static final ErrorAction TAW = ErrorAction.TREAT_AS_WITHDRAW;
+    private static final ErrorAction DISCARD = ErrorAction.ATTRIBUTE_DISCARD;
+    private static final ErrorAction RESET = ErrorAction.SESSION_RESET;
+
+    private static final AttributeDescriptor[] ROWS = new AttributeDescriptor[256];
+
+    static {
+        row(AttributeCode.ORIGIN, "origin", WELL_KNOWN, TAW, BgpError.INVALID_ORIGIN_ATTRIBUTE, "RFC 7606 §7.1",
+                AttributeTable::decodeOrigin, (v, out, o) -> out.writeByte(((Origin) v).wire()));
+        row(AttributeCode.AS_PATH, "path", WELL_KNOWN, TAW, BgpError.MALFORMED_AS_PATH, "RFC 7606 §7.2",
+                (in, off, len, ctx) -> decodeAsPath(in, off, len, ctx, ctx.options().fourOctetAs(),
+                        AttributeCode.AS_PATH),
+                (v, out, o) -> encodeAsPath((AsPath) v, out, o.fourOctetAs()));
+        row(AttributeCode.NEXT_HOP, "next_hop", WELL_KNOWN, TAW, BgpError.INVALID_NEXT_HOP_ATTRIBUTE,
+                "RFC 7606 §7.3", AttributeTable::decodeAddress, AttributeTable::encodeAddress);
+        row(AttributeCode.MULTI_EXIT_DISC, "med", OPTIONAL_NON_TRANSITIVE, TAW, BgpError.ATTRIBUTE_LENGTH_ERROR,
+                "RFC 7606 §7.4", AttributeTable::decodeUint32, AttributeTable::encodeUint32);
+        row(AttributeCode.LOCAL_PREF, "local_pref", WELL_KNOWN, TAW, BgpError.ATTRIBUTE_LENGTH_ERROR,
+                "RFC 7606 §7.5", AttributeTable::decodeUint32, AttributeTable::encodeUint32);
+        row(AttributeCode.ATOMIC_AGGREGATE, "atomic_aggregate", WELL_KNOWN, DISCARD, BgpError.ATTRIBUTE_LENGTH_ERROR,
+                "RFC 7606 §7.6", AttributeTable::decodeAtomicAggregate, (v, out, o) -> { });
+        row(AttributeCode.AGGREGATOR, "aggregator", OPTIONAL_TRANSITIVE, DISCARD, BgpError.ATTRIBUTE_LENGTH_ERROR,
+                "RFC 7606 §7.7", (in, off, len, ctx) -> decodeAggregator(in, off, len, ctx,
+                        ctx.options().fourOctetAs(), AttributeCode.AGGREGATOR),
+                (v, out, o) -> encodeAggregator((Aggregator) v, out, o.fourOctetAs()));
+        row(AttributeCode.COMMUNITIES, "community", OPTIONAL_TRANSITIVE, TAW, BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                "RFC 7606 §7.8", AttributeTable::decodeCommunities, (v, out, o) -> {
+                    for (int c : ((Communities) v).values()) {
+                        out.writeInt(c);
+                    }
+                });
+        row(AttributeCode.ORIGINATOR_ID, "originator_id", OPTIONAL_NON_TRANSITIVE, TAW,
+                BgpError.ATTRIBUTE_LENGTH_ERROR, "RFC 7606 §7.9", AttributeTable::decodeAddress,
+                AttributeTable::encodeAddress);
+        row(AttributeCode.CLUSTER_LIST, "cluster_list", OPTIONAL_NON_TRANSITIVE, TAW, BgpError.ATTRIBUTE_LENGTH_ERROR,
+                "RFC 7606 §7.10", AttributeTable::decodeClusterList, (v, out, o) -> {
+                    for (int id : ((ClusterList) v).ids()) {
+                        out.writeInt(id);
+                    }
+                });
+        row(AttributeCode.MP_REACH_NLRI, "mp_reach_nlri", OPTIONAL_NON_TRANSITIVE, RESET,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.11, RFC 4760 §7", AttributeTable::decodeMpReach,
+                AttributeTable::encodeMpReach);
+        row(AttributeCode.MP_UNREACH_NLRI, "mp_unreach_nlri", OPTIONAL_NON_TRANSITIVE, RESET,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.11, RFC 4760 §7", AttributeTable::decodeMpUnreach,
+                (v, out, o) -> {
+                    MpUnreachNlri m = (MpUnreachNlri) v;
+                    out.writeShort(m.afiSafi().afi()).writeByte(m.afiSafi().safi());
+                    NlriCodec.encode(m.nlri(), out);
+                });
+        row(AttributeCode.EXTENDED_COMMUNITIES, "extended_community", OPTIONAL_TRANSITIVE, TAW,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.14", AttributeTable::decodeExtendedCommunities,
+                (v, out, o) -> {
+                    ExtendedCommunities e = (ExtendedCommunities) v;
+                    for (int i = 0; i < e.size(); i++) {
+                        out.writeLong(e.get(i));
+                    }
+                });
+        row(AttributeCode.AS4_PATH, "as4_path", OPTIONAL_TRANSITIVE, DISCARD, BgpError.MALFORMED_AS_PATH,
+                "RFC 6793 §6", (in, off, len, ctx) -> decodeAsPath(in, off, len, ctx, true, AttributeCode.AS4_PATH),
+                (v, out, o) -> encodeAsPath((AsPath) v, out, true));
+        row(AttributeCode.AS4_AGGREGATOR, "as4_aggregator", OPTIONAL_TRANSITIVE, DISCARD,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 6793 §6",
+                (in, off, len, ctx) -> decodeAggregator(in, off, len, ctx, true, AttributeCode.AS4_AGGREGATOR),
+                (v, out, o) -> encodeAggregator((Aggregator) v, out, true));
+        row(AttributeCode.IPV6_EXTENDED_COMMUNITIES, "ipv6_extended_community", OPTIONAL_TRANSITIVE, TAW,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.14, RFC 5701",
+                AttributeTable::decodeIpv6ExtendedCommunities,
+                (v, out, o) -> out.writeBytes(((Ipv6ExtendedCommunities) v).bytes()));
+        row(AttributeCode.AIGP, "aigp", OPTIONAL_NON_TRANSITIVE, DISCARD, BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                "RFC 7311 §3.2", AttributeTable::decodeAigp, (v, out, o) -> out.writeBytes(((Aigp) v).tlvs()));
+        row(AttributeCode.LARGE_COMMUNITY, "large_community", OPTIONAL_TRANSITIVE, TAW,
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 8092 §6", AttributeTable::decodeLargeCommunities,
+                (v, out, o) -> {
+                    for (int x : ((LargeCommunities) v).triples()) {
+                        out.writeInt(x);
+                    }
+                });
+        row(AttributeCode.OTC, "otc", OPTIONAL_TRANSITIVE, TAW, BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 9234 §5",
+                AttributeTable::decodeUint32, AttributeTable::encodeUint32);
+    }
+
+    private AttributeTable() {
+    }
+
+    private static void row(int code, String name, int flags, ErrorAction onMalformed, BgpError error, String rfc,
+            AttributeDescriptor.Decoder decoder, AttributeDescriptor.Encoder encoder) {
+        if (ROWS[code] != null) {
+            throw new AssertionError("duplicate attribute row " + code);
+        }
+        ROWS[code] = new AttributeDescriptor(code, name, flags, onMalformed, error, rfc, decoder, encoder);
+    }
+
+    /** The row for {@code code}, or null when the code is not one this codec decodes. */
+    public static AttributeDescriptor get(int code) {
+        return ROWS[code & 0xff];
+    }
+
+    /** All rows, in code order. */
+    public static java.util.List<AttributeDescriptor> rows() {
+        java.util.List<AttributeDescriptor> out = new java.util.ArrayList<>();
+        for (AttributeDescriptor d : ROWS) {
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- decoders
+
+    private static PathAttribute decodeOrigin(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len != 1) {
+            return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "ORIGIN length " + len + ", expected 1");
+        }
+        Origin o = Origin.valueOf(in.getUnsignedByte(off));
+        return o != null ? o : ctx.malformed(BgpError.INVALID_ORIGIN_ATTRIBUTE, "ORIGIN value " + in.getUnsignedByte(off));
+    }
+
+    /** RFC 7606 §7.2: unknown segment type, zero-length segment, overrun or a lone trailing octet. */
+    static PathAttribute decodeAsPath(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4, int code) {
+        int asnSize = as4 ? 4 : 2;
+        int end = off + len;
+        int words = 0;
+        int idx = off;
+        while (idx < end) {
+            if (end - idx < 2) {
+                return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment header underrun");
+            }
+            int type = in.getUnsignedByte(idx);
+            int count = in.getUnsignedByte(idx + 1);
+            if (type < AsPath.AS_SET || type > AsPath.AS_CONFED_SET) {
+                return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment type " + type);
+            }
+            if (count == 0) {
+                return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment of length 0");
+            }
+            if (code == AttributeCode.AS4_PATH && type > AsPath.AS_SEQUENCE) {
+                return ctx.malformed(BgpError.MALFORMED_AS_PATH, "confederation segment in AS4_PATH (RFC 6793 §3)");
+            }
+            idx += 2 + count * asnSize;
+            if (idx > end) {
+                return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment overruns the attribute");
+            }
+            words += 2 + count;
+        }
+        int[] runs = new int[words];
+        int w = 0;
+        idx = off;
+        while (idx < end) {
+            int count = in.getUnsignedByte(idx + 1);
+            runs[w++] = in.getUnsignedByte(idx);
+            runs[w++] = count;
+            idx += 2;
+            if (as4) {
+                for (int k = 0; k < count; k++, idx += 4) {
+                    runs[w++] = in.getInt(idx);
+                }
+            } else {
+                for (int k = 0; k < count; k++, idx += 2) {
+                    runs[w++] = in.getUnsignedShort(idx);
+                }
+            }
+        }
+        return new AsPath(code, runs);
+    }
+
+    private static PathAttribute decodeAddress(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len != 4) {
+            return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected 4");
+        }
+        return new AddressAttribute(ctx.currentCode(), in.getInt(off));
+    }
+
+    private static PathAttribute decodeUint32(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len != 4) {
+            return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected 4");
+        }
+        return new Uint32Attribute(ctx.currentCode(), in.getUnsignedInt(off));
+    }
+
+    private static PathAttribute decodeAtomicAggregate(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        return len == 0 ? AtomicAggregate.INSTANCE
+                : ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "ATOMIC_AGGREGATE length " + len + ", expected 0");
+    }
+
+    private static PathAttribute decodeAggregator(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4,
+            int code) {
+        int want = as4 ? 8 : 6;
+        if (len != want) {
+            return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected " + want);
+        }
+        long asn = as4 ? in.getUnsignedInt(off) : in.getUnsignedShort(off);
+        return new Aggregator(code, asn, in.getInt(off + (as4 ? 4 : 2)));
+    }
+
+    private static PathAttribute decodeCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len == 0 || len % 4 != 0) {
+            return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "COMMUNITIES length " + len + " is not a non-zero multiple of 4");
+        }
+        int[] v = new int[len >>> 2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.getInt(off + 4 * i);
+        }
+        return new Communities(v);
+    }
+
+    private static PathAttribute decodeClusterList(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len == 0 || len % 4 != 0) {
+            return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR,
+                    "CLUSTER_LIST length " + len + " is not a non-zero multiple of 4");
+        }
+        int[] v = new int[len >>> 2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.getInt(off + 4 * i);
+        }
+        return new ClusterList(v);
+    }
+
+    private static PathAttribute decodeExtendedCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len == 0 || len % 8 != 0) {
+            return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "EXTENDED_COMMUNITIES length " + len + " is not a non-zero multiple of 8");
+        }
+        long[] v = new long[len >>> 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.getLong(off + 8 * i);
+        }
+        return new ExtendedCommunities(v);
+    }
+
+    private static PathAttribute decodeIpv6ExtendedCommunities(ByteBuf in, int off, int len,
+            UpdateDecodeContext ctx) {
+        if (len == 0 || len % 20 != 0) {
+            return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "IPv6 extended communities length " + len + " is not a non-zero multiple of 20");
+        }
+        byte[] b = new byte[len];
+        in.getBytes(off, b);
+        return new Ipv6ExtendedCommunities(b);
+    }
+
+    private static PathAttribute decodeLargeCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len == 0 || len % 12 != 0) {
+            return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "LARGE_COMMUNITY length " + len + " is not a non-zero multiple of 12");
+        }
+        int[] v = new int[len >>> 2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.getInt(off + 4 * i);
+        }
+        return new LargeCommunities(v);
+    }
+
+    /** RFC 7311 §3: TLVs of type (1), length (2, including the header), value; type 1 has length 11. */
+    private static PathAttribute decodeAigp(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        long metric = -1;
+        int idx = off;
+        int end = off + len;
+        while (idx < end) {
+            if (end - idx < 3) {
+                return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP TLV header underrun");
+            }
+            int type = in.getUnsignedByte(idx);
+            int tlvLen = in.getUnsignedShort(idx + 1);
+            if (tlvLen < 3 || idx + tlvLen > end) {
+                return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP TLV length " + tlvLen);
+            }
+            if (type == 1) {
+                if (tlvLen != 11 || metric != -1) {
+                    return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "bad or repeated AIGP TLV");
+                }
+                metric = in.getLong(idx + 3);
+            }
+            idx += tlvLen;
+        }
+        if (metric == -1) {
+            return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP without an AIGP TLV");
+        }
+        byte[] tlvs = new byte[len];
+        in.getBytes(off, tlvs);
+        return new Aigp(metric, tlvs);
+    }
+
+    /**
+     * RFC 4760 §3: AFI (2), SAFI (1), next-hop length (1), next hop, reserved (1), NLRI. A next
+     * hop of a length the family cannot have is malformed (RFC 7606 §7.11).
+     */
+    private static PathAttribute decodeMpReach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len < 5) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI length " + len);
+        }
+        AfiSafi family = AfiSafi.of(in.getUnsignedShort(off), in.getUnsignedByte(off + 2));
+        int nhLen = in.getUnsignedByte(off + 3);
+        if (4 + nhLen + 1 > len) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI next hop overruns the attribute");
+        }
+        if (family.hasPrefixNlri() && !nextHopFits(family, nhLen)) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "MP_REACH_NLRI next-hop length " + nhLen + " for " + family);
+        }
+        byte[] nh = new byte[nhLen];
+        in.getBytes(off + 4, nh);
+        int nlriStart = off + 4 + nhLen + 1; // skip Reserved (RFC 4760 §3: ignored on receipt)
+        Nlri nlri = decodeMpNlri(in, nlriStart, off + len, family, ctx, false);
+        return new MpReachNlri(family, nh, nlri);
+    }
+
+    private static boolean nextHopFits(AfiSafi family, int nhLen) {
+        if (family.isVpn()) {
+            return nhLen == 12 || nhLen == 24 || nhLen == 48;
+        }
+        // IPv4 NLRI may have an IPv6 next hop (RFC 8950); IPv6 NLRI has 16 or 32 (RFC 2545 §3),
+        // and RFC 4798 / RFC 5549-era IPv4-mapped forms are 16 as well.
+        return nhLen == 4 || nhLen == 16 || nhLen == 32;
+    }
+
+    private static PathAttribute decodeMpUnreach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        if (len < 3) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_UNREACH_NLRI length " + len);
+        }
+        AfiSafi family = AfiSafi.of(in.getUnsignedShort(off), in.getUnsignedByte(off + 2));
+        Nlri nlri = decodeMpNlri(in, off + 3, off + len, family, ctx, true);
+        return new MpUnreachNlri(family, nlri);
+    }
+
+    private static Nlri decodeMpNlri(ByteBuf in, int start, int end, AfiSafi family, UpdateDecodeContext ctx,
+            boolean withdrawal) {
+        int saved = in.readerIndex();
+        in.readerIndex(start);
+        try {
+            return NlriCodec.decode(in, end, family, ctx.options().addPathReceive(family), withdrawal,
+                    BgpError.OPTIONAL_ATTRIBUTE_ERROR);
+        } catch (io.ribbit.codec.error.BgpDecodeException e) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, e.getMessage() + " in " + family);
+        } finally {
+            in.readerIndex(saved);
+        }
+    }
+
+    // ---------------------------------------------------------------- encoders
+
+    private static void encodeAddress(PathAttribute v, ByteBuf out, SessionOptions o) {
+        out.writeInt(((AddressAttribute) v).address());
+    }
+
+    private static void encodeUint32(PathAttribute v, ByteBuf out, SessionOptions o) {
+        out.writeInt((int) ((Uint32Attribute) v).value());
+    }
+
+    /** On a 2-octet session ASNs above 65535 become AS_TRANS (RFC 6793 §4.2.2). */
+    static void encodeAsPath(AsPath p, ByteBuf out, boolean as4) {
+        int[] r = p.runs();
+        for (int i = 0; i < r.length; i += 2 + r[i + 1]) {
+            out.writeByte(r[i]).writeByte(r[i + 1]);
+            for (int k = 0; k < r[i + 1]; k++) {
+                int asn = r[i + 2 + k];
+                if (as4) {
+                    out.writeInt(asn);
+                } else {
+                    out.writeShort(Integer.toUnsignedLong(asn) > 0xffff ? AsPath.AS_TRANS : asn);
+                }
+            }
+        }
+    }
+
+    private static void encodeAggregator(Aggregator a, ByteBuf out, boolean as4) {
+        if (as4) {
+            out.writeInt((int) a.asn());
+        } else {
+            out.writeShort(a.asn() > 0xffff ? AsPath.AS_TRANS : (int) a.asn());
+        }
+        out.writeInt(a.address());
+    }
+
+    private static void encodeMpReach(PathAttribute v, ByteBuf out, SessionOptions o) {
+        MpReachNlri m = (MpReachNlri) v;
+        out.writeShort(m.afiSafi().afi()).writeByte(m.afiSafi().safi());
+        out.writeByte(m.nextHopLength()).writeBytes(m.nextHopNoCopy());
+        out.writeByte(0);
+        NlriCodec.encode(m.nlri(), out);
+    }
+}

@@ -1,0 +1,162 @@
+package io.ribbit.codec.attr;
+
+import io.netty.buffer.ByteBuf;
+import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.error.ErrorAction;
+import java.util.Arrays;
+
+/**
+ * Reads and writes the Path Attributes field of an UPDATE (RFC 4271 §4.3) and applies the
+ * RFC 7606 rules that are about the field rather than one attribute's value:
+ * <ul>
+ *   <li>§4: an attribute header or value that overruns the field → treat-as-withdraw; parsing
+ *       stops there and the NLRI is found from Total Path Attribute Length.</li>
+ *   <li>§3(c): Optional/Transitive flags in conflict with the table → treat-as-withdraw (the value
+ *       is still read so MP_REACH/MP_UNREACH NLRI can be withdrawn).</li>
+ *   <li>§3(g): a repeated MP_REACH_NLRI or MP_UNREACH_NLRI → session reset 3/1; any other repeat
+ *       → discard all but the first.</li>
+ *   <li>RFC 4271 §6.3: an unrecognized well-known (non-optional) attribute → session reset 3/2
+ *       with the attribute as data (RFC 7606 does not revise this).</li>
+ *   <li>Unrecognized optional attributes are kept as {@link UnknownAttribute}.</li>
+ * </ul>
+ */
+public final class PathAttributesCodec {
+    private PathAttributesCodec() {
+    }
+
+    /**
+     * Decodes attributes from {@code in.readerIndex()} to {@code end} (absolute), leaving the
+     * reader index at {@code end}.
+     */
+    public static PathAttributes decode(ByteBuf in, int end, UpdateDecodeContext ctx) {
+        PathAttribute[] attrs = new PathAttribute[8];
+        byte[] flagsArr = new byte[8];
+        int n = 0;
+        int idx = in.readerIndex();
+        while (idx < end) {
+            if (end - idx < 3) {
+                ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, -1,
+                        "attribute header overruns the path attributes (RFC 7606 §4)");
+                break;
+            }
+            int flags = in.getUnsignedByte(idx);
+            int code = in.getUnsignedByte(idx + 1);
+            boolean ext = (flags & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
+            int hdr = ext ? 4 : 3;
+            if (end - idx < hdr) {
+                ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, code,
+                        "attribute header overruns the path attributes (RFC 7606 §4)");
+                break;
+            }
+            int len = ext ? in.getUnsignedShort(idx + 2) : in.getUnsignedByte(idx + 2);
+            int valueStart = idx + hdr;
+            if (valueStart + len > end) {
+                ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.ATTRIBUTE_LENGTH_ERROR, code,
+                        "attribute " + code + " length " + len + " overruns the path attributes (RFC 7606 §4)");
+                break;
+            }
+            AttributeDescriptor d = AttributeTable.get(code);
+            ctx.enter(d, code, idx, hdr + len);
+            idx = valueStart + len;
+            if (ctx.markSeen(code)) {
+                if (code == AttributeCode.MP_REACH_NLRI || code == AttributeCode.MP_UNREACH_NLRI) {
+                    throw ctx.reset(BgpError.MALFORMED_ATTRIBUTE_LIST, new byte[0],
+                            "repeated " + (d != null ? d.name() : code) + " (RFC 7606 §3(g))");
+                }
+                ctx.problem(ErrorAction.ATTRIBUTE_DISCARD, BgpError.MALFORMED_ATTRIBUTE_LIST, code,
+                        "repeated attribute " + code + " discarded (RFC 7606 §3(g))");
+                continue;
+            }
+            PathAttribute value;
+            if (d == null) {
+                if ((flags & AttributeCode.FLAG_OPTIONAL) == 0) {
+                    throw ctx.reset(BgpError.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
+                            "unrecognized well-known attribute " + code + " (RFC 4271 §6.3)");
+                }
+                byte[] v = new byte[len];
+                in.getBytes(valueStart, v);
+                value = new UnknownAttribute(flags, code, v);
+            } else {
+                if (((flags ^ d.flags()) & (AttributeCode.FLAG_OPTIONAL | AttributeCode.FLAG_TRANSITIVE)) != 0) {
+                    ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.ATTRIBUTE_FLAGS_ERROR, code,
+                            d.name() + " flags 0x" + Integer.toHexString(flags) + " conflict with its type (RFC 7606 §3(c))");
+                }
+                value = d.decoder().decode(in, valueStart, len, ctx);
+                if (value == null) {
+                    continue;
+                }
+            }
+            if (n == attrs.length) {
+                attrs = Arrays.copyOf(attrs, n * 2);
+                flagsArr = Arrays.copyOf(flagsArr, n * 2);
+            }
+            attrs[n] = value;
+            flagsArr[n] = (byte) flags;
+            n++;
+        }
+        in.readerIndex(end);
+        if (n != attrs.length) {
+            attrs = Arrays.copyOf(attrs, n);
+            flagsArr = Arrays.copyOf(flagsArr, n);
+        }
+        return new PathAttributes(attrs, flagsArr, effectivePath(attrs, ctx.options()));
+    }
+
+    /** RFC 6793 §4.2.3: on a 2-octet session merge AS4_PATH, unless AGGREGATOR says not to. */
+    private static AsPath effectivePath(PathAttribute[] attrs, SessionOptions options) {
+        AsPath asPath = null;
+        AsPath as4Path = null;
+        Aggregator aggregator = null;
+        for (PathAttribute a : attrs) {
+            switch (a.code()) {
+                case AttributeCode.AS_PATH -> asPath = (AsPath) a;
+                case AttributeCode.AS4_PATH -> as4Path = (AsPath) a;
+                case AttributeCode.AGGREGATOR -> aggregator = (Aggregator) a;
+                default -> { }
+            }
+        }
+        if (asPath == null || options.fourOctetAs() || as4Path == null) {
+            return asPath;
+        }
+        if (aggregator != null && aggregator.asn() != AsPath.AS_TRANS) {
+            return asPath; // the AS4_PATH (and AS4_AGGREGATOR) are ignored
+        }
+        return AsPath.reconstruct(asPath, as4Path);
+    }
+
+    /** Writes every attribute with its header; the flags octet is the received one or the table's. */
+    public static void encode(PathAttributes attrs, ByteBuf out, SessionOptions options) {
+        for (int i = 0; i < attrs.size(); i++) {
+            encode(attrs.get(i), attrs.flags(i), out, options);
+        }
+    }
+
+    /** Writes one attribute: flags, type, length (extended when needed or flagged), value. */
+    public static void encode(PathAttribute a, int flags, ByteBuf out, SessionOptions options) {
+        boolean ext = (flags & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
+        int start = out.writerIndex();
+        out.writeByte(flags).writeByte(a.code());
+        int lenIdx = out.writerIndex();
+        out.writeZero(ext ? 2 : 1);
+        int valueStart = out.writerIndex();
+        if (a instanceof UnknownAttribute u) {
+            out.writeBytes(u.valueNoCopy());
+        } else {
+            AttributeTable.get(a.code()).encoder().encode(a, out, options);
+        }
+        int len = out.writerIndex() - valueStart;
+        if (ext) {
+            out.setShort(lenIdx, len);
+        } else if (len <= 255) {
+            out.setByte(lenIdx, len);
+        } else {
+            // Too long for one length octet: re-write with the Extended Length bit (RFC 4271 §4.3).
+            byte[] value = new byte[len];
+            out.getBytes(valueStart, value);
+            out.writerIndex(start);
+            out.writeByte(flags | AttributeCode.FLAG_EXTENDED_LENGTH).writeByte(a.code()).writeShort(len)
+                    .writeBytes(value);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.ribbit.codec.attr;
+
+import io.netty.buffer.ByteBuf;
+import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.error.BgpDecodeException;
+import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.error.ErrorAction;
+import io.ribbit.codec.error.UpdateProblem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-message UPDATE decode state (BIRD's {@code bgp_parse_state}): the session options, which
+ * attribute codes were seen (a 256-bit map), the strongest RFC 7606 action so far, and the
+ * problems found. One per channel, reset for every message; confined to the channel's event
+ * loop, never shared. Attribute decoders report through {@link #malformed} and {@link #reset}.
+ */
+public final class UpdateDecodeContext {
+    private final long[] seen = new long[4];
+    private final List<UpdateProblem> problems = new ArrayList<>(4);
+    private SessionOptions options = SessionOptions.DEFAULT;
+    private ErrorAction strongest = ErrorAction.NONE;
+    private ByteBuf buf;
+    private AttributeDescriptor current;
+    private int currentCode;
+    private int currentStart;
+    private int currentTotal;
+
+    /** Starts a new message. */
+    public void begin(SessionOptions options, ByteBuf buf) {
+        this.options = options;
+        this.buf = buf;
+        seen[0] = 0;
+        seen[1] = 0;
+        seen[2] = 0;
+        seen[3] = 0;
+        problems.clear();
+        strongest = ErrorAction.NONE;
+        current = null;
+    }
+
+    /** Ends the message; drops the buffer reference. */
+    public void end() {
+        buf = null;
+        current = null;
+    }
+
+    public SessionOptions options() {
+        return options;
+    }
+
+    public ErrorAction strongest() {
+        return strongest;
+    }
+
+    /** The problems found (a copy, or the shared empty list). */
+    public List<UpdateProblem> problems() {
+        return problems.isEmpty() ? List.of() : List.copyOf(problems);
+    }
+
+    /** Marks {@code code} seen; returns true if it had been seen before (RFC 7606 §3(g)). */
+    boolean markSeen(int code) {
+        long bit = 1L << (code & 63);
+        int w = code >>> 6;
+        boolean was = (seen[w] & bit) != 0;
+        seen[w] |= bit;
+        return was;
+    }
+
+    public boolean seen(int code) {
+        return (seen[code >>> 6] & (1L << (code & 63))) != 0;
+    }
+
+    void enter(AttributeDescriptor descriptor, int code, int start, int total) {
+        current = descriptor;
+        currentCode = code;
+        currentStart = start;
+        currentTotal = total;
+    }
+
+    /** The code of the attribute being decoded. */
+    public int currentCode() {
+        return currentCode;
+    }
+
+    /** The current attribute's bytes (flags, type, length, value) — RFC 4271 §6.3 NOTIFICATION data. */
+    public byte[] attributeData() {
+        if (buf == null || current == null && currentTotal == 0) {
+            return new byte[0];
+        }
+        byte[] data = new byte[currentTotal];
+        buf.getBytes(currentStart, data);
+        return data;
+    }
+
+    /**
+     * Records that the current attribute is malformed; the cost is its table row's
+     * {@code onMalformed}. A session-reset row throws.
+     *
+     * @return null, so decoders can write {@code return ctx.malformed(...)}
+     */
+    public PathAttribute malformed(BgpError error, String detail) {
+        ErrorAction action = current != null ? current.onMalformed() : ErrorAction.TREAT_AS_WITHDRAW;
+        if (action == ErrorAction.SESSION_RESET) {
+            throw reset(error, detail);
+        }
+        problem(action, error, currentCode, detail);
+        return null;
+    }
+
+    /** Records a problem with an explicit action (never SESSION_RESET: use {@link #reset}). */
+    public void problem(ErrorAction action, BgpError error, int attributeCode, String detail) {
+        problems.add(new UpdateProblem(action, error, attributeCode, detail));
+        strongest = strongest.stronger(action);
+    }
+
+    /** A session reset with the current attribute as NOTIFICATION data; the caller throws it. */
+    public BgpDecodeException reset(BgpError error, String detail) {
+        return new BgpDecodeException(error, attributeData(), detail);
+    }
+
+    /** A session reset with explicit data; the caller throws it. */
+    public BgpDecodeException reset(BgpError error, byte[] data, String detail) {
+        return new BgpDecodeException(error, data, detail);
+    }
+}
