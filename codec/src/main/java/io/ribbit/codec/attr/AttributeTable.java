@@ -167,9 +167,10 @@ public final class AttributeTable {
 
     /** RFC 7606 §7.2: unknown segment type, zero-length segment, overrun or a lone trailing octet. */
     static PathAttribute decodeAsPath(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4, int code) {
-        int asnSize = as4 ? 4 : 2;
         int end = off + len;
-        int words = 0;
+        // Each segment is at least 2 + asnSize octets, so len/3 + 1 ints bound the runs array.
+        int[] runs = ctx.ints(len + 2);
+        int w = 0;
         int idx = off;
         while (idx < end) {
             if (end - idx < 2) {
@@ -186,20 +187,12 @@ public final class AttributeTable {
             if (code == AttributeCode.AS4_PATH && type > AsPath.AS_SEQUENCE) {
                 return ctx.malformed(BgpError.MALFORMED_AS_PATH, "confederation segment in AS4_PATH (RFC 6793 §3)");
             }
-            idx += 2 + count * asnSize;
-            if (idx > end) {
+            idx += 2;
+            if (idx + count * (as4 ? 4 : 2) > end) {
                 return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment overruns the attribute");
             }
-            words += 2 + count;
-        }
-        int[] runs = new int[words];
-        int w = 0;
-        idx = off;
-        while (idx < end) {
-            int count = in.getUnsignedByte(idx + 1);
-            runs[w++] = in.getUnsignedByte(idx);
+            runs[w++] = type;
             runs[w++] = count;
-            idx += 2;
             if (as4) {
                 for (int k = 0; k < count; k++, idx += 4) {
                     runs[w++] = in.getInt(idx);
@@ -210,7 +203,7 @@ public final class AttributeTable {
                 }
             }
         }
-        return new AsPath(code, runs);
+        return new AsPath(code, java.util.Arrays.copyOf(runs, w));
     }
 
     private static PathAttribute decodeAddress(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {

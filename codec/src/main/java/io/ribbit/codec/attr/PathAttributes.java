@@ -14,16 +14,19 @@ import java.util.List;
  * AS4_PATH per RFC 6793 §4.2.3, otherwise AS_PATH itself.
  */
 public final class PathAttributes {
-    public static final PathAttributes EMPTY = new PathAttributes(new PathAttribute[0], new byte[0], null);
+    public static final PathAttributes EMPTY = new PathAttributes(new PathAttribute[0], new byte[0], new byte[0], null);
 
     private final PathAttribute[] attributes;
     private final byte[] flags;
+    /** attributes[i].code(), kept beside them so lookups make no (megamorphic) virtual calls. */
+    private final byte[] codes;
     private final AsPath effectivePath;
 
     /** Takes ownership of the arrays. {@code flags[i]} 0 means "the table's default flags". */
-    PathAttributes(PathAttribute[] attributes, byte[] flags, AsPath effectivePath) {
+    PathAttributes(PathAttribute[] attributes, byte[] flags, byte[] codes, AsPath effectivePath) {
         this.attributes = attributes;
         this.flags = flags;
+        this.codes = codes;
         this.effectivePath = effectivePath;
     }
 
@@ -35,7 +38,11 @@ public final class PathAttributes {
                 path = (AsPath) a;
             }
         }
-        return new PathAttributes(attributes.clone(), new byte[attributes.length], path);
+        byte[] codes = new byte[attributes.length];
+        for (int i = 0; i < attributes.length; i++) {
+            codes[i] = (byte) attributes[i].code();
+        }
+        return new PathAttributes(attributes.clone(), new byte[attributes.length], codes, path);
     }
 
     public static PathAttributes of(List<? extends PathAttribute> attributes) {
@@ -74,12 +81,19 @@ public final class PathAttributes {
 
     /** The attribute with {@code code}, or null. */
     public PathAttribute find(int code) {
-        for (PathAttribute a : attributes) {
-            if (a.code() == code) {
-                return a;
+        byte c = (byte) code;
+        byte[] cs = codes;
+        for (int i = 0; i < cs.length; i++) {
+            if (cs[i] == c) {
+                return attributes[i];
             }
         }
         return null;
+    }
+
+    /** The type code of attribute {@code i}. */
+    public int code(int i) {
+        return codes[i] & 0xff;
     }
 
     public boolean has(int code) {

@@ -30,10 +30,11 @@ public final class PathAttributesCodec {
      * reader index at {@code end}.
      */
     public static PathAttributes decode(ByteBuf in, int end, UpdateDecodeContext ctx) {
-        PathAttribute[] attrs = new PathAttribute[8];
-        byte[] flagsArr = new byte[8];
-        int n = 0;
         int idx = in.readerIndex();
+        PathAttribute[] attrs = ctx.scratchAttributes;
+        byte[] flagsArr = ctx.scratchFlags;
+        byte[] codes = ctx.scratchCodes;
+        int n = 0;
         while (idx < end) {
             if (end - idx < 3) {
                 ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, -1,
@@ -87,32 +88,30 @@ public final class PathAttributesCodec {
                     continue;
                 }
             }
-            if (n == attrs.length) {
-                attrs = Arrays.copyOf(attrs, n * 2);
-                flagsArr = Arrays.copyOf(flagsArr, n * 2);
-            }
             attrs[n] = value;
             flagsArr[n] = (byte) flags;
+            codes[n] = (byte) code;
             n++;
         }
         in.readerIndex(end);
-        if (n != attrs.length) {
-            attrs = Arrays.copyOf(attrs, n);
-            flagsArr = Arrays.copyOf(flagsArr, n);
-        }
-        return new PathAttributes(attrs, flagsArr, effectivePath(attrs, ctx.options()));
+        // Every code is seen at most once (duplicates are dropped), so n <= 256 = scratch size.
+        PathAttribute[] outAttrs = Arrays.copyOf(attrs, n);
+        byte[] outFlags = Arrays.copyOf(flagsArr, n);
+        byte[] outCodes = Arrays.copyOf(codes, n);
+        Arrays.fill(attrs, 0, n, null); // do not keep the message's values alive
+        return new PathAttributes(outAttrs, outFlags, outCodes, effectivePath(outAttrs, outCodes, ctx.options()));
     }
 
     /** RFC 6793 §4.2.3: on a 2-octet session merge AS4_PATH, unless AGGREGATOR says not to. */
-    private static AsPath effectivePath(PathAttribute[] attrs, SessionOptions options) {
+    private static AsPath effectivePath(PathAttribute[] attrs, byte[] codes, SessionOptions options) {
         AsPath asPath = null;
         AsPath as4Path = null;
         Aggregator aggregator = null;
-        for (PathAttribute a : attrs) {
-            switch (a.code()) {
-                case AttributeCode.AS_PATH -> asPath = (AsPath) a;
-                case AttributeCode.AS4_PATH -> as4Path = (AsPath) a;
-                case AttributeCode.AGGREGATOR -> aggregator = (Aggregator) a;
+        for (int i = 0; i < codes.length; i++) {
+            switch (codes[i]) {
+                case AttributeCode.AS_PATH -> asPath = (AsPath) attrs[i];
+                case AttributeCode.AS4_PATH -> as4Path = (AsPath) attrs[i];
+                case AttributeCode.AGGREGATOR -> aggregator = (Aggregator) attrs[i];
                 default -> { }
             }
         }

@@ -17,6 +17,11 @@ import java.util.List;
  */
 public final class UpdateDecodeContext {
     private final long[] seen = new long[4];
+    /** Scratch space reused by every message (never escapes: results are copied out exactly sized). */
+    final PathAttribute[] scratchAttributes = new PathAttribute[256];
+    final byte[] scratchFlags = new byte[256];
+    final byte[] scratchCodes = new byte[256];
+    int[] scratchInts = new int[64];
     private final List<UpdateProblem> problems = new ArrayList<>(4);
     private SessionOptions options = SessionOptions.DEFAULT;
     private ErrorAction strongest = ErrorAction.NONE;
@@ -43,6 +48,14 @@ public final class UpdateDecodeContext {
     public void end() {
         buf = null;
         current = null;
+    }
+
+    /** A scratch int array of at least {@code n} elements. */
+    int[] ints(int n) {
+        if (scratchInts.length < n) {
+            scratchInts = new int[Math.max(n, scratchInts.length * 2)];
+        }
+        return scratchInts;
     }
 
     public SessionOptions options() {

@@ -68,30 +68,68 @@ public final class NlriCodec {
         return n;
     }
 
+    /** One pass: validate and decode into a scratch array, then copy out exactly sized. */
     private static PrefixList decodeIpv4(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, BgpError error) {
-        int n = count(in, end, 32, addPath, error);
-        long[] words = new long[n];
-        int[] ids = addPath ? new int[n] : null;
         int idx = in.readerIndex();
-        for (int i = 0; i < n; i++) {
+        if (idx == end) {
+            return PrefixList.empty(afiSafi);
+        }
+        Scratch scratch = SCRATCH.get();
+        long[] words = scratch.words(end - idx);
+        int[] ids = addPath ? scratch.ids(end - idx) : null;
+        int n = 0;
+        while (idx < end) {
             if (addPath) {
-                ids[i] = in.getInt(idx);
+                if (end - idx < 5) {
+                    throw invalid(error, "truncated ADD-PATH path identifier");
+                }
+                ids[n] = in.getInt(idx);
                 idx += 4;
             }
             int len = in.getUnsignedByte(idx++);
+            if (len > 32) {
+                throw invalid(error, "prefix length " + len + " exceeds 32");
+            }
+            int nbytes = (len + 7) >>> 3;
+            if (idx + nbytes > end) {
+                throw invalid(error, "truncated prefix");
+            }
             int addr;
-            switch ((len + 7) >>> 3) {
+            switch (nbytes) {
                 case 0 -> addr = 0;
                 case 1 -> addr = in.getUnsignedByte(idx) << 24;
                 case 2 -> addr = in.getUnsignedShort(idx) << 16;
                 case 3 -> addr = in.getUnsignedMedium(idx) << 8;
                 default -> addr = in.getInt(idx);
             }
-            idx += (len + 7) >>> 3;
-            words[i] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+            idx += nbytes;
+            words[n++] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
         }
         in.readerIndex(end);
-        return new PrefixList(afiSafi, n, words, ids, null, null);
+        return new PrefixList(afiSafi, n, java.util.Arrays.copyOf(words, n), ids == null ? null : java.util.Arrays.copyOf(ids, n),
+                null, null);
+    }
+
+    /** Per-thread scratch arrays; results never alias them. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        long[] words = new long[4096];
+        int[] ids = new int[4096];
+
+        long[] words(int n) {
+            if (words.length < n) {
+                words = new long[n];
+            }
+            return words;
+        }
+
+        int[] ids(int n) {
+            if (ids.length < n) {
+                ids = new int[n];
+            }
+            return ids;
+        }
     }
 
     private static PrefixList decodeIpv6(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, BgpError error) {

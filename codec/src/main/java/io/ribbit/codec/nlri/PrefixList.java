@@ -50,9 +50,12 @@ public final class PrefixList implements Nlri {
         this.labels = labels;
     }
 
-    /** An empty list of the family (End-of-RIB, or no routes). */
+    private static final long[] NO_WORDS = new long[0];
+    private static final PrefixList EMPTY_IPV4_UNICAST = new PrefixList(AfiSafi.IPV4_UNICAST, 0, NO_WORDS, null, null, null);
+
+    /** An empty list of the family (End-of-RIB, or no routes); shared for IPv4 unicast. */
     public static PrefixList empty(AfiSafi afiSafi) {
-        return new PrefixList(afiSafi, 0, new long[0], null, null, null);
+        return afiSafi == AfiSafi.IPV4_UNICAST ? EMPTY_IPV4_UNICAST : new PrefixList(afiSafi, 0, NO_WORDS, null, null, null);
     }
 
     /** Packs an IPv4 prefix: {@code (address & 0xffffffffL) << 8 | length}. */

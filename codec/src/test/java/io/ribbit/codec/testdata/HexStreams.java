@@ -235,6 +235,30 @@ public final class HexStreams {
         return sb.toString();
     }
 
+    /**
+     * Capability codes advertised in an OPEN message (RFC 5492 optional parameter type 2; RFC 9072
+     * extended parameters not handled), in order; empty for other messages or on malformed input.
+     * Lets a test pick session options (65 four-octet AS, 69 ADD-PATH) without the codec.
+     */
+    public static List<Integer> openCapabilityCodes(byte[] message) {
+        List<Integer> caps = new ArrayList<>();
+        if (messageType(message) != 1 || message.length < 29) {
+            return caps;
+        }
+        int end = Math.min(message.length, 29 + (message[28] & 0xff));
+        int p = 29;
+        while (p + 2 <= end) {
+            int type = message[p] & 0xff, len = message[p + 1] & 0xff;
+            if (type == 2) {
+                for (int c = p + 2; c + 2 <= Math.min(p + 2 + len, end); c += 2 + (message[c + 1] & 0xff)) {
+                    caps.add(message[c] & 0xff);
+                }
+            }
+            p += 2 + len;
+        }
+        return caps;
+    }
+
     /** Builds a full message (all-ones marker, length = 19 + body, type) around a message body. */
     public static byte[] withHeader(int type, byte[] body) {
         byte[] m = new byte[19 + body.length];

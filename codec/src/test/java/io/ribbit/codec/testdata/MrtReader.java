@@ -13,6 +13,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
+import io.ribbit.codec.testdata.Mrt.Bgp4mpMessage;
+import io.ribbit.codec.testdata.Mrt.Header;
+import io.ribbit.codec.testdata.Mrt.Peer;
+import io.ribbit.codec.testdata.Mrt.PeerIndexTable;
+import io.ribbit.codec.testdata.Mrt.Record;
+import io.ribbit.codec.testdata.Mrt.Rib;
+import io.ribbit.codec.testdata.Mrt.RibEntry;
+import io.ribbit.codec.testdata.Mrt.StateChange;
+import io.ribbit.codec.testdata.Mrt.TableDump;
+import io.ribbit.codec.testdata.Mrt.TableDumpEntry;
+import io.ribbit.codec.testdata.Mrt.Unparsed;
+
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
@@ -41,90 +53,6 @@ public final class MrtReader implements Closeable {
 
     /** Records longer than this are treated as corruption. */
     public static final int MAX_RECORD = 64 << 20;
-
-    /** MRT common header. {@code microseconds} is 0 unless the type is an _ET type (17, 33, 49). */
-    public record Header(long offset, long timestamp, int microseconds, int type, int subtype, long length) {
-        public boolean extendedTimestamp() {
-            return type == 17 || type == 33 || type == 49;
-        }
-
-        /** As bgpdump -m prints it: {@code "1445565678"} or, for _ET types, {@code "1445565678.509481"}. */
-        public String timestampString() {
-            return extendedTimestamp() ? timestamp + "." + String.format("%06d", microseconds) : Long.toString(timestamp);
-        }
-    }
-
-    /** Any record. */
-    public sealed interface Record permits Bgp4mpMessage, StateChange, PeerIndexTable, Rib, TableDump, Unparsed {
-        Header header();
-    }
-
-    /**
-     * BGP4MP(_ET) message or a legacy type-5 message. {@code message} is the full BGP message as
-     * written (marker included); {@code as4}: 4-octet AS subtypes (AS_PATH in the message is 4-octet
-     * by convention); {@code addPath}: _ADDPATH subtypes (NLRI carry path ids; a plain subtype may
-     * still carry ADD-PATH NLRI if the session negotiated it, see BIRD caveat); {@code local}: _LOCAL
-     * subtypes (message sent by the collector). IPs are null when the record does not carry them.
-     */
-    public record Bgp4mpMessage(Header header, long peerAs, long localAs, int ifIndex, int afi, String peerIp,
-            String localIp, boolean as4, boolean addPath, boolean local, boolean headerSynthesized, String quirk,
-            byte[] message) implements Record {
-        /** BGP message type (byte 18), or -1. */
-        public int messageType() {
-            return message.length > 18 ? message[18] & 0xff : -1;
-        }
-    }
-
-    /** BGP4MP STATE_CHANGE(_AS4) or legacy BGP STATE_CHANGE (FSM states 1 Idle .. 6 Established). */
-    public record StateChange(Header header, long peerAs, long localAs, String peerIp, String localIp, int oldState,
-            int newState, String quirk) implements Record {}
-
-    /** TABLE_DUMP_V2 PEER_INDEX_TABLE entry; {@code index} is its position. */
-    public record Peer(int index, String bgpId, String ip, long as, boolean ipv6, boolean as4) {}
-
-    public record PeerIndexTable(Header header, String collectorBgpId, String viewName, List<Peer> peers)
-            implements Record {}
-
-    /** Form of MP_REACH_NLRI inside a TD2 attribute block (RFC 6396 §4.3.4 wants ABBREVIATED). */
-    public enum MpReach { NONE, ABBREVIATED, FULL, UNKNOWN }
-
-    /**
-     * A TD2 RIB entry. Attributes in TD2 always use 4-octet AS numbers. RFC 6396 §4.3.4 abbreviates
-     * MP_REACH_NLRI to next-hop length + next hop ({@code ABBREVIATED}), but RIS and Quagga write a
-     * {@code FULL} one (AFI, SAFI, next hop, SNPA, even NLRI): see {@link #mpReach()}.
-     * {@code peer} is resolved from the latest PEER_INDEX_TABLE (null if missing/out of range).
-     */
-    public record RibEntry(int peerIndex, Peer peer, long originatedTime, Long pathId, byte[] attributes,
-            MpReach mpReach) {
-        public boolean attributesAs4() {
-            return true;
-        }
-    }
-
-    /**
-     * RIB_* record. {@code prefix} is {@code "addr/len"} for AFI 1/2 with SAFI 1/2 (host bits as
-     * written, not masked), else null; {@code nlri} is the raw NLRI incl. its length byte.
-     */
-    public record Rib(Header header, long sequence, int afi, int safi, String prefix, byte[] nlri, boolean addPath,
-            List<RibEntry> entries) implements Record {}
-
-    /** One TABLE_DUMP (v1) entry; attributes use 2-octet AS numbers. */
-    public record TableDumpEntry(String prefix, int status, long originatedTime, String peerIp, long peerAs,
-            byte[] attributes) {}
-
-    /**
-     * TABLE_DUMP v1 record. Conforming records hold exactly one entry; the early RIS batches (view
-     * and sequence once, then many entries) are split into {@code entries} when recovery is on.
-     */
-    public record TableDump(Header header, int view, int sequence, int afi, boolean as4, List<TableDumpEntry> entries,
-            String quirk) implements Record {
-        public TableDumpEntry entry() {
-            return entries.get(0);
-        }
-    }
-
-    /** A record this reader does not decode (deprecated or unknown type) or could not decode. */
-    public record Unparsed(Header header, byte[] body, String reason) implements Record {}
 
     /** All records of a file plus how reading ended. */
     public record Result(List<Record> records, boolean stoppedEarly, String stopReason, long bytesRead) {}
@@ -170,15 +98,28 @@ public final class MrtReader implements Closeable {
         return raw;
     }
 
-    /** Reads a whole file. Never throws for malformed content; I/O errors opening the file are unchecked. */
+    /**
+     * Reads a whole file. Never throws for malformed or truncated content (including a compressed
+     * stream too damaged to start decoding: empty result, stopped early); a missing or unreadable
+     * file is an {@link UncheckedIOException}.
+     */
     public static Result readAll(Path file, boolean recoverBatchedTableDump) {
-        try (MrtReader r = open(file, recoverBatchedTableDump)) {
+        if (!Files.isReadable(file)) {
+            throw new UncheckedIOException(new IOException("cannot read " + file));
+        }
+        MrtReader r;
+        try {
+            r = open(file, recoverBatchedTableDump);
+        } catch (IOException e) {
+            return new Result(List.of(), true, "cannot start decompression: " + e, 0);
+        }
+        try (r) {
             List<Record> out = new ArrayList<>();
             for (Record x = r.next(); x != null; x = r.next()) {
                 out.add(x);
             }
             return new Result(List.copyOf(out), r.stoppedEarly(), r.stopReason(), r.offset);
-        } catch (IOException e) {
+        } catch (IOException e) {       // from close(): the data has been read already
             throw new UncheckedIOException(e);
         }
     }
@@ -403,7 +344,7 @@ public final class MrtReader implements Closeable {
         int bits = b.get(b.position()) & 0xff;
         byte[] nlri = new byte[1 + (bits + 7) / 8];
         b.get(nlri);
-        String prefix = (afi == 1 || afi == 2) && (safi == 1 || safi == 2) ? prefix(afi, nlri) : null;
+        String prefix = (afi == 1 || afi == 2) && (safi == 1 || safi == 2) ? Mrt.prefix(afi, nlri) : null;
         int n = u16(b);
         List<RibEntry> entries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -412,7 +353,7 @@ public final class MrtReader implements Closeable {
             Long pathId = addPath ? u32(b) : null;
             byte[] attrs = new byte[u16(b)];
             b.get(attrs);
-            entries.add(new RibEntry(pi, pi < peers.size() ? peers.get(pi) : null, orig, pathId, attrs, mpReachForm(attrs)));
+            entries.add(new RibEntry(pi, pi < peers.size() ? peers.get(pi) : null, orig, pathId, attrs, Mrt.mpReachForm(attrs)));
         }
         return new Rib(h, seq, afi, safi, prefix, nlri, addPath, List.copyOf(entries));
     }
@@ -451,90 +392,13 @@ public final class MrtReader implements Closeable {
         long peerAs = asn(b, as4 ? 4 : 2);
         byte[] attrs = new byte[u16(b)];
         b.get(attrs);
-        return new TableDumpEntry(formatAddress(addr) + "/" + plen, status, orig, peer, peerAs, attrs);
-    }
-
-    /** Classifies the MP_REACH_NLRI attribute (type 14) in a path-attribute block. */
-    public static MpReach mpReachForm(byte[] attrs) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(attrs);
-            while (b.hasRemaining()) {
-                int flags = b.get() & 0xff, type = b.get() & 0xff;
-                int len = (flags & 0x10) != 0 ? u16(b) : b.get() & 0xff;
-                if (type == 14) {
-                    int first = b.get(b.position()) & 0xff;
-                    return len >= 1 && first == len - 1 ? MpReach.ABBREVIATED : MpReach.FULL;
-                }
-                b.position(b.position() + len);
-            }
-            return MpReach.NONE;
-        } catch (RuntimeException e) {
-            return MpReach.UNKNOWN;
-        }
-    }
-
-    /** {@code "addr/len"} from an NLRI-encoded prefix (length byte + ceil(len/8) bytes); host bits kept. */
-    public static String prefix(int afi, byte[] nlri) {
-        byte[] a = new byte[afi == 2 ? 16 : 4];
-        System.arraycopy(nlri, 1, a, 0, Math.min(nlri.length - 1, a.length));
-        return formatAddress(a) + "/" + (nlri[0] & 0xff);
-    }
-
-    /**
-     * Formats 4 or 16 bytes like glibc {@code inet_ntop} (what bgpdump and tshark print): IPv6
-     * lower-case, longest zero run of 2+ groups compressed, IPv4-mapped/compatible as
-     * {@code ::ffff:1.2.3.4} / {@code ::1.2.3.4}.
-     */
-    public static String formatAddress(byte[] a) {
-        if (a.length == 4) {
-            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
-        }
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        int bestBase = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (w[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestBase = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestBase = -1;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestBase) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff))) {
-                sb.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff).append('.').append(a[15] & 0xff);
-                break;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
+        return new TableDumpEntry(Mrt.formatAddress(addr) + "/" + plen, status, orig, peer, peerAs, attrs);
     }
 
     private static String ip(ByteBuffer b, int len) {
         byte[] a = new byte[len];
         b.get(a);
-        return formatAddress(a);
+        return Mrt.formatAddress(a);
     }
 
     private static byte[] rest(ByteBuffer b) {

@@ -1,0 +1,37 @@
+package io.ribbit.collector.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ribbit} command. */
+@Command(name = "ribbit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Ribbit: a high-throughput BGP route collector.",
+        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar manifest (set by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ribbit " + (v != null ? v : "development build") + " (Java "
+                    + System.getProperty("java.version") + ")"};
+        }
+    }
+}

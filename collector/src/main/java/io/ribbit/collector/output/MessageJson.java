@@ -1,0 +1,302 @@
+package io.ribbit.collector.output;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ribbit.codec.attr.AsPath;
+import io.ribbit.codec.attr.AttributeCode;
+import io.ribbit.codec.attr.AttributeDescriptor;
+import io.ribbit.codec.attr.AttributeTable;
+import io.ribbit.codec.attr.MpReachNlri;
+import io.ribbit.codec.attr.MpUnreachNlri;
+import io.ribbit.codec.attr.PathAttribute;
+import io.ribbit.codec.attr.PathAttributes;
+import io.ribbit.codec.attr.UnknownAttribute;
+import io.ribbit.codec.capability.Capability;
+import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.error.UpdateProblem;
+import io.ribbit.codec.message.BgpMessage;
+import io.ribbit.codec.message.KeepaliveMessage;
+import io.ribbit.codec.message.MalformedMessage;
+import io.ribbit.codec.message.NotificationMessage;
+import io.ribbit.codec.message.OpenMessage;
+import io.ribbit.codec.message.RouteRefreshMessage;
+import io.ribbit.codec.message.UpdateMessage;
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.Nlri;
+import io.ribbit.codec.nlri.PrefixList;
+import io.ribbit.codec.nlri.RawNlri;
+import io.ribbit.codec.text.Hex;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Writes the fields of one BGP message in the RIS Live {@code ris_message.data} shape (see
+ * docs/events.md), with Ribbit's additions. Used by {@code ribbit decode} and by the daemon's
+ * event sinks, so both print the same field names. Writes fields into an object the caller has
+ * opened; the caller adds the envelope and common fields (timestamp, peer, host, …).
+ *
+ * <p>Not thread-safe: one per writer thread (it reuses a scratch buffer).
+ */
+public final class MessageJson {
+    private final StringBuilder scratch = new StringBuilder(64);
+    private char[] chars = new char[64];
+
+    /** Writes {@code "type": …} and every field of {@code m}. */
+    public void writeFields(JsonGenerator g, BgpMessage m, String direction) throws IOException {
+        if (m instanceof UpdateMessage u) {
+            g.writeStringField("type", "UPDATE");
+            writeUpdate(g, u);
+        } else if (m instanceof OpenMessage o) {
+            g.writeStringField("type", "OPEN");
+            writeOpen(g, o, direction);
+        } else if (m instanceof NotificationMessage n) {
+            g.writeStringField("type", "NOTIFICATION");
+            writeNotification(g, n);
+        } else if (m instanceof KeepaliveMessage) {
+            g.writeStringField("type", "KEEPALIVE");
+        } else if (m instanceof RouteRefreshMessage r) {
+            g.writeStringField("type", "ROUTE_REFRESH");
+            g.writeStringField("afi_safi", r.family().name());
+            g.writeStringField("subtype", r.subtypeName());
+            if (r.orf().length > 0) {
+                g.writeStringField("orf", Hex.encode(r.orf()));
+            }
+        } else if (m instanceof MalformedMessage bad) {
+            g.writeStringField("type", "MALFORMED");
+            if (bad.messageType() >= 0) {
+                g.writeNumberField("message_type", bad.messageType());
+            }
+            writeNotification(g, bad.notification());
+            g.writeStringField("detail", bad.detail());
+        }
+    }
+
+    // ---------------------------------------------------------------- UPDATE
+
+    private void writeUpdate(JsonGenerator g, UpdateMessage u) throws IOException {
+        JsonFieldWriter w = new JsonFieldWriter(g);
+        PathAttributes attrs = u.attributes();
+        AsPath path = attrs.asPath();
+        if (path != null) {
+            g.writeFieldName("path");
+            path.format(w);
+            if (path.hasConfederationSegments()) {
+                g.writeFieldName("confed_path");
+                path.formatConfederation(w);
+            }
+        }
+        boolean unknown = false;
+        for (int i = 0; i < attrs.size(); i++) {
+            PathAttribute a = attrs.get(i);
+            int code = a.code();
+            switch (code) {
+                case AttributeCode.AS_PATH, AttributeCode.NEXT_HOP, AttributeCode.MP_REACH_NLRI,
+                        AttributeCode.MP_UNREACH_NLRI, AttributeCode.AGGREGATOR, AttributeCode.AS4_AGGREGATOR -> {
+                    // written below, in their RIS places
+                }
+                default -> {
+                    if (a instanceof UnknownAttribute) {
+                        unknown = true;
+                    } else {
+                        AttributeDescriptor d = AttributeTable.get(code);
+                        g.writeFieldName(d.name());
+                        a.format(w);
+                        if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
+                            g.writeFieldName("community_names");
+                            attrs.communities().formatNames(w);
+                        }
+                    }
+                }
+            }
+        }
+        if (attrs.aggregator() != null) {
+            g.writeStringField("aggregator", attrs.aggregator().text());
+        }
+        if (unknown) {
+            g.writeArrayFieldStart("unknown_attributes");
+            for (UnknownAttribute x : attrs.unknown()) {
+                x.format(w);
+            }
+            g.writeEndArray();
+        }
+        // announcements: IPv4 NLRI with NEXT_HOP, then MP_REACH_NLRI
+        g.writeArrayFieldStart("announcements");
+        if (!u.nlri().isEmpty()) {
+            g.writeStartObject();
+            g.writeStringField("afi_safi", AfiSafi.IPV4_UNICAST.name());
+            if (attrs.nextHop() != null) {
+                g.writeStringField("next_hop", attrs.nextHop().text());
+            }
+            writePrefixes(g, u.nlri());
+            g.writeEndObject();
+        }
+        MpReachNlri reach = u.mpReach();
+        if (reach != null && !reach.nlri().isEmpty()) {
+            g.writeStartObject();
+            g.writeStringField("afi_safi", reach.afiSafi().name());
+            g.writeStringField("next_hop", String.join(",", reach.nextHops()));
+            writeNlri(g, reach.nlri());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        // withdrawals: the RIS flat list, then per family with path ids
+        MpUnreachNlri unreach = u.mpUnreach();
+        g.writeArrayFieldStart("withdrawals");
+        writePrefixStrings(g, u.withdrawn());
+        if (unreach != null && unreach.nlri() instanceof PrefixList p) {
+            writePrefixStrings(g, p);
+        }
+        g.writeEndArray();
+        boolean v4w = !u.withdrawn().isEmpty();
+        boolean mpw = unreach != null && !unreach.nlri().isEmpty();
+        if (v4w || mpw) {
+            g.writeArrayFieldStart("withdrawn");
+            if (v4w) {
+                g.writeStartObject();
+                g.writeStringField("afi_safi", AfiSafi.IPV4_UNICAST.name());
+                writePrefixes(g, u.withdrawn());
+                g.writeEndObject();
+            }
+            if (mpw) {
+                g.writeStartObject();
+                g.writeStringField("afi_safi", unreach.afiSafi().name());
+                writeNlri(g, unreach.nlri());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        AfiSafi eor = u.endOfRib();
+        if (eor != null) {
+            g.writeStringField("end_of_rib", eor.name());
+        }
+        if (!u.problems().isEmpty()) {
+            g.writeBooleanField("treat_as_withdraw", u.treatAsWithdraw());
+            g.writeStringField("error_action", u.action().tag());
+            g.writeArrayFieldStart("errors");
+            for (UpdateProblem p : u.problems()) {
+                g.writeStartObject();
+                g.writeStringField("action", p.action().tag());
+                g.writeNumberField("code", p.error().code());
+                g.writeNumberField("subcode", p.error().subcode());
+                if (p.attributeCode() >= 0) {
+                    g.writeNumberField("attribute", p.attributeCode());
+                }
+                g.writeStringField("detail", p.detail());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private void writeNlri(JsonGenerator g, Nlri nlri) throws IOException {
+        if (nlri instanceof PrefixList p) {
+            writePrefixes(g, p);
+        } else {
+            g.writeStringField("nlri_hex", Hex.encode(((RawNlri) nlri).bytes()));
+        }
+    }
+
+    /** {@code prefixes}, and parallel {@code path_ids}, {@code labels}, {@code rd} when present. */
+    private void writePrefixes(JsonGenerator g, PrefixList p) throws IOException {
+        g.writeArrayFieldStart("prefixes");
+        writePrefixStrings(g, p);
+        g.writeEndArray();
+        if (p.hasPathIds()) {
+            g.writeArrayFieldStart("path_ids");
+            for (int i = 0; i < p.size(); i++) {
+                g.writeNumber(Integer.toUnsignedLong(p.pathId(i)));
+            }
+            g.writeEndArray();
+        }
+        if (p.afiSafi().isLabeled()) {
+            g.writeArrayFieldStart("labels");
+            for (int i = 0; i < p.size(); i++) {
+                int[] labels = p.labels(i);
+                g.writeArray(labels, 0, labels.length);
+            }
+            g.writeEndArray();
+        }
+        if (p.afiSafi().isVpn()) {
+            g.writeArrayFieldStart("rd");
+            for (int i = 0; i < p.size(); i++) {
+                g.writeString(PrefixList.formatRouteDistinguisher(p.routeDistinguisher(i)));
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private void writePrefixStrings(JsonGenerator g, PrefixList p) throws IOException {
+        for (int i = 0; i < p.size(); i++) {
+            scratch.setLength(0);
+            p.appendPrefix(i, scratch);
+            int n = scratch.length();
+            if (chars.length < n) {
+                chars = new char[n * 2];
+            }
+            scratch.getChars(0, n, chars, 0);
+            g.writeString(chars, 0, n);
+        }
+    }
+
+    // ------------------------------------------------------------------ OPEN
+
+    private void writeOpen(JsonGenerator g, OpenMessage o, String direction) throws IOException {
+        if (direction != null) {
+            g.writeStringField("direction", direction);
+        }
+        g.writeNumberField("version", o.version());
+        g.writeNumberField("asn", o.asn());
+        if (o.myAs() != o.asn()) {
+            g.writeNumberField("my_as", o.myAs());
+        }
+        g.writeNumberField("hold_time", o.holdTime());
+        g.writeStringField("router_id", o.bgpIdentifierText());
+        JsonFieldWriter w = new JsonFieldWriter(g);
+        g.writeObjectFieldStart("capabilities");
+        List<Capability> mp = o.capabilities(Capability.MULTIPROTOCOL);
+        boolean mpWritten = false;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Capability c : o.capabilities()) {
+            if (c.code() == Capability.MULTIPROTOCOL) {
+                if (mpWritten) {
+                    continue;
+                }
+                mpWritten = true;
+                keys.add("1");
+                g.writeObjectFieldStart("1");
+                g.writeStringField("name", "multiprotocol");
+                g.writeArrayFieldStart("families");
+                for (Capability x : mp) {
+                    AfiSafi f = ((Capability.Multiprotocol) x).family();
+                    g.writeString(f.afiName() + "/" + f.safiName());
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+                continue;
+            }
+            String key = Integer.toString(c.code());
+            for (int k = 2; !keys.add(key); k++) {
+                key = c.code() + "_" + k;
+            }
+            g.writeObjectFieldStart(key);
+            g.writeStringField("name", c.name());
+            c.formatFields(w);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    // ---------------------------------------------------------- NOTIFICATION
+
+    private void writeNotification(JsonGenerator g, NotificationMessage n) throws IOException {
+        g.writeObjectFieldStart("notification");
+        g.writeNumberField("code", n.code());
+        g.writeNumberField("subcode", n.subcode());
+        g.writeStringField("data", Hex.encode(n.data()));
+        g.writeStringField("error", BgpError.describe(n.code(), n.subcode()));
+        String msg = n.shutdownMessage();
+        if (msg != null) {
+            g.writeStringField("shutdown_message", msg);
+        }
+        g.writeEndObject();
+    }
+}
