@@ -1,0 +1,72 @@
+package io.ribbit.collector.config;
+
+import io.ribbit.codec.nlri.AfiSafi;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * One configured neighbor (docs/configuration.md). {@code address} is one peer, or with a prefix
+ * length a range of dynamic neighbors that may connect (passive only).
+ *
+ * @param remoteAs the peer AS, or -1 for "any" (dynamic neighbors only)
+ */
+public record NeighborConfig(
+        InetAddress address,
+        int prefixLength,
+        long remoteAs,
+        Mode mode,
+        int port,
+        int holdTime,
+        List<AfiSafi> families,
+        boolean addPathReceive,
+        long maxPrefixes,
+        int maxPrefixesWarning,
+        int maxPrefixesRestart,
+        String description,
+        InetAddress localAddress,
+        int connectRetry,
+        int idleHoldTime,
+        int idleHoldTimeMax,
+        boolean gracefulRestart,
+        int line) {
+
+    /** RFC 4271 §8.1.1 PassiveTcpEstablishment / active: who opens the TCP connection. */
+    public enum Mode {
+        PASSIVE, ACTIVE, BOTH;
+
+        public boolean connects() {
+            return this != PASSIVE;
+        }
+
+        public boolean accepts() {
+            return this != ACTIVE;
+        }
+    }
+
+    public boolean dynamic() {
+        return prefixLength < (address.getAddress().length * 8);
+    }
+
+    /** True when {@code peer} is this neighbor's address or inside its prefix. */
+    public boolean matches(InetAddress peer) {
+        byte[] a = address.getAddress();
+        byte[] b = peer.getAddress();
+        if (a.length != b.length) {
+            return false;
+        }
+        int bits = prefixLength;
+        for (int i = 0; i < a.length && bits > 0; i++, bits -= 8) {
+            int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+            if ((a[i] & mask) != (b[i] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The text used in logs, events and the {@code peer} metric tag. */
+    public String addressText() {
+        String host = address.getHostAddress();
+        return dynamic() ? host + "/" + prefixLength : host;
+    }
+}
