@@ -11,7 +11,7 @@ public final class Aigp implements PathAttribute {
     private final long metric;
     private final byte[] tlvs;
 
-    /** Takes ownership of {@code tlvs}; {@code metric} is -1 when no AIGP TLV is present. */
+    /** Takes ownership of {@code tlvs}, which hold exactly one AIGP TLV with {@code metric}. */
     Aigp(long metric, byte[] tlvs) {
         this.metric = metric;
         this.tlvs = tlvs;
@@ -32,7 +32,7 @@ public final class Aigp implements PathAttribute {
         return AttributeCode.AIGP;
     }
 
-    /** The accumulated IGP metric (unsigned 64-bit), or -1 if absent. */
+    /** The accumulated IGP metric, unsigned 64-bit (so -1 is 2^64 - 1, the saturated value). */
     public long metric() {
         return metric;
     }

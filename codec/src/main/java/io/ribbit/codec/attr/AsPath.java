@@ -157,7 +157,9 @@ public final class AsPath implements PathAttribute {
     /**
      * RFC 6793 §4.2.3: the path a 2-octet session really carried. If AS_PATH has fewer ASNs than
      * AS4_PATH (counting per §4.2.3: a set counts 1, confederation segments 0), AS4_PATH is
-     * ignored; otherwise the leading ASNs of AS_PATH are kept and AS4_PATH is appended.
+     * ignored; otherwise the leading ASNs of AS_PATH are kept and AS4_PATH is appended. A
+     * confederation segment is kept when it leads the path or follows a kept segment (AS4_PATH
+     * never carries one, RFC 6793 §3).
      */
     public static AsPath reconstruct(AsPath asPath, AsPath as4Path) {
         if (as4Path == null) {
@@ -172,12 +174,15 @@ public final class AsPath implements PathAttribute {
         int[] r = asPath.runs;
         int[] out = new int[r.length + as4Path.runs.length];
         int o = 0;
-        for (int i = 0; i < r.length && keep > 0; i += 2 + r[i + 1]) {
+        for (int i = 0; i < r.length; i += 2 + r[i + 1]) {
             int type = r[i];
             int count = r[i + 1];
             if (type == AS_CONFED_SEQUENCE || type == AS_CONFED_SET) {
+                // leading, or adjacent to a prepended segment (i == 0 or the last one was kept)
                 System.arraycopy(r, i, out, o, 2 + count);
                 o += 2 + count;
+            } else if (keep == 0) {
+                break;
             } else if (type == AS_SET) {
                 System.arraycopy(r, i, out, o, 2 + count);
                 o += 2 + count;

@@ -297,6 +297,7 @@ public final class AttributeTable {
     /** RFC 7311 §3: TLVs of type (1), length (2, including the header), value; type 1 has length 11. */
     private static PathAttribute decodeAigp(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
         long metric = -1;
+        boolean found = false; // metric -1 is 2^64-1, a valid value: track presence apart
         int idx = off;
         int end = off + len;
         while (idx < end) {
@@ -309,14 +310,15 @@ public final class AttributeTable {
                 return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP TLV length " + tlvLen);
             }
             if (type == 1) {
-                if (tlvLen != 11 || metric != -1) {
+                if (tlvLen != 11 || found) {
                     return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "bad or repeated AIGP TLV");
                 }
                 metric = in.getLong(idx + 3);
+                found = true;
             }
             idx += tlvLen;
         }
-        if (metric == -1) {
+        if (!found) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP without an AIGP TLV");
         }
         byte[] tlvs = new byte[len];

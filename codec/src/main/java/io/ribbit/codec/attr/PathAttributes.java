@@ -192,6 +192,36 @@ public final class PathAttributes {
         return (MpUnreachNlri) find(AttributeCode.MP_UNREACH_NLRI);
     }
 
+    /**
+     * These attributes without MP_REACH_NLRI and MP_UNREACH_NLRI: what the routes of this UPDATE
+     * share, without the NLRI (a RIB stores this, not the message's prefixes). Returns this when
+     * there is nothing to remove.
+     */
+    public PathAttributes withoutNlri() {
+        int keep = 0;
+        for (byte c : codes) {
+            if (c != AttributeCode.MP_REACH_NLRI && c != AttributeCode.MP_UNREACH_NLRI) {
+                keep++;
+            }
+        }
+        if (keep == codes.length) {
+            return this;
+        }
+        PathAttribute[] a = new PathAttribute[keep];
+        byte[] f = new byte[keep];
+        byte[] c = new byte[keep];
+        int j = 0;
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] != AttributeCode.MP_REACH_NLRI && codes[i] != AttributeCode.MP_UNREACH_NLRI) {
+                a[j] = attributes[i];
+                f[j] = flags[i];
+                c[j] = codes[i];
+                j++;
+            }
+        }
+        return new PathAttributes(a, f, c, effectivePath);
+    }
+
     public List<UnknownAttribute> unknown() {
         List<UnknownAttribute> out = new ArrayList<>(0);
         for (PathAttribute a : attributes) {

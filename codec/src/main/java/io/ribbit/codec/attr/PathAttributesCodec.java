@@ -102,24 +102,29 @@ public final class PathAttributesCodec {
         return new PathAttributes(outAttrs, outFlags, outCodes, effectivePath(outAttrs, outCodes, ctx.options()));
     }
 
-    /** RFC 6793 §4.2.3: on a 2-octet session merge AS4_PATH, unless AGGREGATOR says not to. */
+    /**
+     * RFC 6793 §4.2.3: on a 2-octet session merge AS4_PATH, unless AGGREGATOR and AS4_AGGREGATOR
+     * were both received and AGGREGATOR is not AS_TRANS.
+     */
     private static AsPath effectivePath(PathAttribute[] attrs, byte[] codes, SessionOptions options) {
         AsPath asPath = null;
         AsPath as4Path = null;
         Aggregator aggregator = null;
+        boolean as4Aggregator = false;
         for (int i = 0; i < codes.length; i++) {
             switch (codes[i]) {
                 case AttributeCode.AS_PATH -> asPath = (AsPath) attrs[i];
                 case AttributeCode.AS4_PATH -> as4Path = (AsPath) attrs[i];
                 case AttributeCode.AGGREGATOR -> aggregator = (Aggregator) attrs[i];
+                case AttributeCode.AS4_AGGREGATOR -> as4Aggregator = true;
                 default -> { }
             }
         }
         if (asPath == null || options.fourOctetAs() || as4Path == null) {
             return asPath;
         }
-        if (aggregator != null && aggregator.asn() != AsPath.AS_TRANS) {
-            return asPath; // the AS4_PATH (and AS4_AGGREGATOR) are ignored
+        if (aggregator != null && as4Aggregator && aggregator.asn() != AsPath.AS_TRANS) {
+            return asPath; // "when both ... are received": AS4_PATH and AS4_AGGREGATOR are ignored
         }
         return AsPath.reconstruct(asPath, as4Path);
     }

@@ -49,7 +49,10 @@ public final class UnknownAttribute implements PathAttribute {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof UnknownAttribute u && u.code == code && u.flags == flags && Arrays.equals(u.value, value);
+        // The Extended Length bit says how the length was written (the encoder sets it for values
+        // over 255 octets), not what the attribute is; PathAttributes keeps it for re-encoding.
+        return o instanceof UnknownAttribute u && u.code == code
+                && ((u.flags ^ flags) & ~AttributeCode.FLAG_EXTENDED_LENGTH) == 0 && Arrays.equals(u.value, value);
     }
 
     @Override

@@ -8,7 +8,9 @@ import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.error.ErrorAction;
 import io.ribbit.codec.error.UpdateProblem;
 import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.Nlri;
 import io.ribbit.codec.nlri.PrefixList;
+import io.ribbit.codec.nlri.RawNlri;
 import java.util.List;
 
 /**
@@ -46,7 +48,9 @@ public final class UpdateMessage implements BgpMessage {
         if (family.equals(AfiSafi.IPV4_UNICAST)) {
             return of(none, PathAttributes.EMPTY, none);
         }
-        return of(none, PathAttributes.of(new MpUnreachNlri(family, PrefixList.empty(family))), none);
+        // The empty NLRI has the form the decoder gives the family: prefixes, or raw bytes.
+        Nlri empty = family.hasPrefixNlri() ? PrefixList.empty(family) : new RawNlri(family, new byte[0]);
+        return of(none, PathAttributes.of(new MpUnreachNlri(family, empty)), none);
     }
 
     @Override

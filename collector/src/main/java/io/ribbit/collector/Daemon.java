@@ -1,0 +1,152 @@
+package io.ribbit.collector;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.ribbit.collector.config.EventSinkConfig;
+import io.ribbit.collector.config.RibbitConfig;
+import io.ribbit.collector.event.EventBus;
+import io.ribbit.collector.event.EventSink;
+import io.ribbit.collector.http.HttpServer;
+import io.ribbit.collector.metrics.RibbitMeters;
+import io.ribbit.collector.peer.PeerRegistry;
+import io.ribbit.collector.peer.SessionState;
+import io.ribbit.collector.peer.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The collector daemon: event sinks, peers and listeners, the HTTP side (metrics, health), and an
+ * orderly shutdown (Cease 6/2 with the RFC 9003 message to every peer, events flushed).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Daemon.class);
+
+    private final RibbitConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventBus events;
+    private final PeerRegistry peers;
+    private final HttpServer http = new HttpServer();
+    private InetSocketAddress httpAddress;
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    public Daemon(RibbitConfig config) throws IOException {
+        this.config = config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("instance", config.name());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        List<EventSink> sinks = new ArrayList<>();
+        for (EventSinkConfig s : config.events()) {
+            sinks.add(EventSink.open(s));
+        }
+        this.events = new EventBus(config.name(), sinks, 200_000);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.boss = transport.newGroup(1, "ribbit-accept");
+        this.workers = transport.newGroup(threads, "ribbit-peer");
+        this.peers = new PeerRegistry(config, registry, events, transport, boss, workers);
+        registerGlobalMeters();
+    }
+
+    private void registerGlobalMeters() {
+        for (EventSink s : events.sinks()) {
+            FunctionCounter.builder(RibbitMeters.EVENTS_WRITTEN.meterName(), s, EventSink::written)
+                    .description(RibbitMeters.EVENTS_WRITTEN.description()).tag("sink", s.name()).register(registry);
+        }
+        Gauge.builder(RibbitMeters.EVENTS_PENDING.meterName(), events, EventBus::pending)
+                .description(RibbitMeters.EVENTS_PENDING.description()).register(registry);
+        FunctionCounter.builder(RibbitMeters.BACKPRESSURE.meterName(), events, e -> e.backPressureNanos() / 1e9)
+                .description(RibbitMeters.BACKPRESSURE.description()).register(registry);
+        FunctionCounter.builder(RibbitMeters.SINK_ERRORS.meterName(), events, EventBus::sinkErrors)
+                .description(RibbitMeters.SINK_ERRORS.description()).register(registry);
+        Gauge.builder(RibbitMeters.PAUSED_PEERS.meterName(), events, EventBus::pausedPeers)
+                .description(RibbitMeters.PAUSED_PEERS.description()).register(registry);
+        Gauge.builder(RibbitMeters.NETTY_MEMORY.meterName(), PooledByteBufAllocator.DEFAULT,
+                a -> a.metric().usedDirectMemory()).description(RibbitMeters.NETTY_MEMORY.description())
+                .tag("kind", "direct").register(registry);
+        Gauge.builder(RibbitMeters.NETTY_MEMORY.meterName(), PooledByteBufAllocator.DEFAULT,
+                a -> a.metric().usedHeapMemory()).description(RibbitMeters.NETTY_MEMORY.description())
+                .tag("kind", "heap").register(registry);
+    }
+
+    public void start() throws InterruptedException {
+        LOG.info("Ribbit {} starting: AS{}, router id {}, {} neighbor(s), {} transport", config.name(),
+                config.localAs(), ipv4(config.routerId()), config.neighbors().size(), transport.name());
+        if (config.http() != null) {
+            http.get("/metrics", () -> HttpServer.Response.text(200, registry.scrape()));
+            http.get("/health", () -> HttpServer.Response.text(closed ? 503 : 200, closed ? "stopping\n" : "ok\n"));
+            http.get("/ready", () -> ready && !closed ? HttpServer.Response.text(200, "ready\n")
+                    : HttpServer.Response.text(503, "not ready\n"));
+            httpAddress = http.start(config.http().socketAddress(), boss, transport);
+            LOG.info("HTTP on http://{}:{}/ (/metrics, /health, /ready)", httpAddress.getHostString(),
+                    httpAddress.getPort());
+        }
+        peers.start();
+        ready = true;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public PeerRegistry peers() {
+        return peers;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public HttpServer http() {
+        return http;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public long establishedPeers() {
+        return peers.peers().stream().filter(p -> p.state() == SessionState.ESTABLISHED).count();
+    }
+
+    /** Administrative shutdown: Cease 6/2 + message to every peer, flush events, stop. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("shutting down: Cease (Administrative Shutdown) to every peer");
+        peers.shutdown(config.shutdownMessage(), 3000);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        events.close();
+        http.close();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        peers.close();
+        LOG.info("stopped");
+    }
+
+    static String ipv4(int a) {
+        return ((a >>> 24) & 0xff) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
+    }
+}

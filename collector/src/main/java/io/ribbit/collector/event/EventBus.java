@@ -1,0 +1,270 @@
+package io.ribbit.collector.event;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.ribbit.codec.text.Hex;
+import io.ribbit.collector.output.MessageJson;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Carries events from every peer's event loop to the sinks. Producers (event loops) never block
+ * and take no lock: they append to a lock-free queue. One writer thread serializes each event
+ * once per raw/no-raw variant with Jackson's streaming generator and writes it to every sink.
+ *
+ * <p>No event is dropped. When the queue grows past {@code highWatermark} (a sink cannot keep up),
+ * the producing peer is asked to stop reading from its socket (TCP back-pressure; it keeps
+ * sending KEEPALIVEs); when the writer has drained below {@code lowWatermark} every paused peer
+ * resumes. A failing sink is retried, never skipped; the stall shows in metrics.
+ */
+public final class EventBus implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(EventBus.class);
+
+    /** Something that can stop and resume reading (a peer). Called on the writer thread for resume. */
+    public interface Throttled {
+        void pauseReading();
+
+        void resumeReading();
+    }
+
+    private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong seq = new AtomicLong();
+    private final Set<Throttled> paused = ConcurrentHashMap.newKeySet();
+    private final List<EventSink> sinks;
+    private final String host;
+    private final long highWatermark;
+    private final long lowWatermark;
+    private final Thread writer;
+    private final AtomicBoolean writerParked = new AtomicBoolean();
+    private volatile boolean closing;
+    private final AtomicLong backPressureNanos = new AtomicLong();
+    private final AtomicLong sinkErrors = new AtomicLong();
+    private final AtomicLong pausedSince = new AtomicLong();
+    private final boolean anyRaw;
+
+    public EventBus(String host, List<EventSink> sinks, long highWatermark) {
+        this.host = host;
+        this.sinks = List.copyOf(sinks);
+        this.highWatermark = highWatermark;
+        this.lowWatermark = highWatermark / 2;
+        boolean raw = false;
+        for (EventSink s : sinks) {
+            raw |= s.includeRaw();
+        }
+        this.anyRaw = raw;
+        this.writer = new Thread(this::run, "ribbit-event-writer");
+        this.writer.setDaemon(false);
+        this.writer.start();
+    }
+
+    /** Whether any sink wants raw message bytes (so peers know to keep them). */
+    public boolean wantsRaw() {
+        return anyRaw;
+    }
+
+    public long nextSeq() {
+        return seq.incrementAndGet();
+    }
+
+    /** Events queued and not yet written. */
+    public long pending() {
+        return pending.get();
+    }
+
+    public List<EventSink> sinks() {
+        return sinks;
+    }
+
+    /** Total time some peer was paused because the sinks were behind. */
+    public long backPressureNanos() {
+        long since = pausedSince.get();
+        return backPressureNanos.get() + (since != 0 ? System.nanoTime() - since : 0);
+    }
+
+    public long sinkErrors() {
+        return sinkErrors.get();
+    }
+
+    public int pausedPeers() {
+        return paused.size();
+    }
+
+    /** Queues an event (any thread, never blocks); pauses {@code source} if the sinks are behind. */
+    public void publish(Event e, Throttled source) {
+        queue.offer(e);
+        long n = pending.incrementAndGet();
+        if (n > highWatermark && source != null && paused.add(source)) {
+            source.pauseReading();
+            pausedSince.compareAndSet(0, System.nanoTime());
+        }
+        if (writerParked.get() && writerParked.compareAndSet(true, false)) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void run() {
+        ByteArrayBuilder buf = new ByteArrayBuilder(1 << 16);
+        ByteArrayBuilder rawBuf = new ByteArrayBuilder(1 << 16);
+        JsonFactory factory = new JsonFactory();
+        MessageJson json = new MessageJson();
+        while (true) {
+            Event e = queue.poll();
+            if (e == null) {
+                flushAll();
+                if (closing && queue.isEmpty()) {
+                    return;
+                }
+                writerParked.set(true);
+                if (queue.isEmpty() && !closing) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                writerParked.set(false);
+                continue;
+            }
+            try {
+                buf.reset();
+                serialize(factory, buf, json, e, false);
+                byte[] plain = buf.toByteArray();
+                byte[] withRaw = null;
+                if (anyRaw && e.raw() != null) {
+                    rawBuf.reset();
+                    serialize(factory, rawBuf, json, e, true);
+                    withRaw = rawBuf.toByteArray();
+                }
+                for (EventSink s : sinks) {
+                    byte[] line = s.includeRaw() && withRaw != null ? withRaw : plain;
+                    writeRetrying(s, line);
+                }
+            } catch (IOException ex) {
+                LOG.error("cannot serialize event {}: {}", e.type(), ex.toString());
+            }
+            long left = pending.decrementAndGet();
+            if (left <= lowWatermark && !paused.isEmpty()) {
+                resumeAll();
+            }
+        }
+    }
+
+    private void writeRetrying(EventSink s, byte[] line) {
+        long delayMs = 100;
+        while (true) {
+            try {
+                s.write(line, line.length);
+                return;
+            } catch (IOException ex) {
+                sinkErrors.incrementAndGet();
+                LOG.error("event sink {} failed ({}); retrying in {} ms, peers are paused meanwhile", s.name(),
+                        ex.toString(), delayMs);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
+                delayMs = Math.min(delayMs * 2, 5000);
+            }
+        }
+    }
+
+    private void resumeAll() {
+        for (Throttled t : paused) {
+            paused.remove(t);
+            t.resumeReading();
+        }
+        long since = pausedSince.getAndSet(0);
+        if (since != 0) {
+            backPressureNanos.addAndGet(System.nanoTime() - since);
+        }
+    }
+
+    private void flushAll() {
+        for (EventSink s : sinks) {
+            try {
+                s.flush();
+            } catch (IOException ex) {
+                sinkErrors.incrementAndGet();
+                LOG.error("event sink {} flush failed: {}", s.name(), ex.toString());
+            }
+        }
+    }
+
+    private void serialize(JsonFactory factory, ByteArrayBuilder out, MessageJson json, Event e, boolean raw)
+            throws IOException {
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("type", "ris_message");
+            g.writeObjectFieldStart("data");
+            long micros = e.timeMicros();
+            g.writeFieldName("timestamp");
+            g.writeNumber(new java.math.BigDecimal(java.math.BigInteger.valueOf(micros), 6));
+            g.writeStringField("peer", e.peer());
+            g.writeStringField("peer_asn", Long.toString(e.peerAs()));
+            g.writeStringField("id", e.peer() + "-" + Long.toHexString(e.seq()));
+            g.writeStringField("host", host);
+            if (e.message() != null) {
+                json.writeFields(g, e.message(), e.direction());
+            } else {
+                g.writeStringField("type", e.type());
+            }
+            if (e.fields() != null) {
+                for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                    g.writeFieldName(f.getKey());
+                    writeValue(g, f.getValue());
+                }
+            }
+            if (raw && e.raw() != null) {
+                g.writeStringField("raw", Hex.encode(e.raw()));
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        out.write('\n');
+    }
+
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.longValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> x : m.entrySet()) {
+                g.writeFieldName(String.valueOf(x.getKey()));
+                writeValue(g, x.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            g.writeString(String.valueOf(v));
+        }
+    }
+
+    /** Writes everything queued, then stops the writer and closes the sinks. */
+    @Override
+    public void close() {
+        closing = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (EventSink s : sinks) {
+            try {
+                s.close();
+            } catch (IOException ex) {
+                LOG.error("closing event sink {}: {}", s.name(), ex.toString());
+            }
+        }
+    }
+}

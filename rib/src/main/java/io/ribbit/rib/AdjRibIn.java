@@ -1,0 +1,179 @@
+package io.ribbit.rib;
+
+import io.ribbit.codec.attr.AddressAttribute;
+import io.ribbit.codec.attr.MpReachNlri;
+import io.ribbit.codec.attr.MpUnreachNlri;
+import io.ribbit.codec.attr.PathAttributes;
+import io.ribbit.codec.message.UpdateMessage;
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.PrefixList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * One peer's Adj-RIB-In (RFC 4271 §3.2): the routes it announced, per family, keyed by prefix
+ * (and path id with ADD-PATH). UPDATEs are applied in order: withdrawals, then announcements
+ * (RFC 4271 §9: a prefix withdrawn and announced in one UPDATE ends up announced); a
+ * treat-as-withdraw UPDATE (RFC 7606 §2) withdraws everything it announces.
+ *
+ * <p>Thread safety: one writer, the peer's event loop; any number of concurrent readers, which
+ * never block the writer but may see a table in the middle of an UPDATE. This is the
+ * straightforward table (ConcurrentHashMap per family); the compact lock-free one replaces it.
+ */
+public final class AdjRibIn {
+    private final Map<AfiSafi, ConcurrentHashMap<RouteKey, Route>> tables = new ConcurrentHashMap<>();
+
+    /** What one UPDATE changed. */
+    public record Change(int announced, int withdrawn, int removed) {
+    }
+
+    private ConcurrentHashMap<RouteKey, Route> table(AfiSafi f) {
+        return tables.computeIfAbsent(f, k -> new ConcurrentHashMap<>());
+    }
+
+    /** Applies an UPDATE; returns the counts. */
+    public Change apply(UpdateMessage u) {
+        int withdrawn = 0;
+        int removed = 0;
+        int announced = 0;
+        removed += withdraw(u.withdrawn());
+        withdrawn += u.withdrawn().size();
+        MpUnreachNlri unreach = u.mpUnreach();
+        if (unreach != null && unreach.nlri() instanceof PrefixList p) {
+            removed += withdraw(p);
+            withdrawn += p.size();
+        }
+        MpReachNlri reach = u.mpReach();
+        boolean taw = u.treatAsWithdraw();
+        if (taw) {
+            removed += withdraw(u.nlri());
+            withdrawn += u.nlri().size();
+            if (reach != null && reach.nlri() instanceof PrefixList p) {
+                removed += withdraw(p);
+                withdrawn += p.size();
+            }
+            return new Change(0, withdrawn, removed);
+        }
+        PathAttributes shared = null;
+        if (!u.nlri().isEmpty()) {
+            shared = u.attributes().withoutNlri();
+            AddressAttribute nh = u.attributes().nextHop();
+            byte[] nextHop = nh == null ? null : new byte[] {(byte) (nh.address() >>> 24),
+                (byte) (nh.address() >>> 16), (byte) (nh.address() >>> 8), (byte) nh.address()};
+            announced += announce(u.nlri(), shared, nextHop);
+        }
+        if (reach != null && reach.nlri() instanceof PrefixList p && !p.isEmpty()) {
+            if (shared == null) {
+                shared = u.attributes().withoutNlri();
+            }
+            announced += announce(p, shared, reach.nextHopBytes());
+        }
+        return new Change(announced, withdrawn, removed);
+    }
+
+    private int announce(PrefixList p, PathAttributes attrs, byte[] nextHop) {
+        ConcurrentHashMap<RouteKey, Route> t = table(p.afiSafi());
+        boolean labeled = p.afiSafi().isLabeled();
+        Route shared = labeled ? null : new Route(attrs, nextHop, null, false, false);
+        for (int i = 0; i < p.size(); i++) {
+            t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
+        }
+        return p.size();
+    }
+
+    private int withdraw(PrefixList p) {
+        if (p.isEmpty()) {
+            return 0;
+        }
+        ConcurrentHashMap<RouteKey, Route> t = tables.get(p.afiSafi());
+        if (t == null) {
+            return 0;
+        }
+        int removed = 0;
+        for (int i = 0; i < p.size(); i++) {
+            if (t.remove(RouteKey.of(p, i)) != null) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    public Route get(RouteKey key) {
+        Map<RouteKey, Route> t = tables.get(key.family());
+        return t == null ? null : t.get(key);
+    }
+
+    /** Routes in all families. */
+    public long size() {
+        long n = 0;
+        for (Map<RouteKey, Route> t : tables.values()) {
+            n += t.size();
+        }
+        return n;
+    }
+
+    public int size(AfiSafi family) {
+        Map<RouteKey, Route> t = tables.get(family);
+        return t == null ? 0 : t.size();
+    }
+
+    public Set<AfiSafi> families() {
+        return tables.keySet();
+    }
+
+    /** Visits every route of a family (weakly consistent with concurrent changes). */
+    public void forEach(AfiSafi family, BiConsumer<RouteKey, Route> visitor) {
+        Map<RouteKey, Route> t = tables.get(family);
+        if (t != null) {
+            t.forEach(visitor);
+        }
+    }
+
+    /** Drops every route (session down without graceful restart). */
+    public long clear() {
+        long n = size();
+        tables.clear();
+        return n;
+    }
+
+    /** Drops every route of one family. */
+    public int clear(AfiSafi family) {
+        Map<RouteKey, Route> t = tables.remove(family);
+        return t == null ? 0 : t.size();
+    }
+
+    /** RFC 4724 §4.2: marks every route of {@code family} stale (RFC 9494: long-lived stale). */
+    public int markStale(AfiSafi family, boolean longLived) {
+        Map<RouteKey, Route> t = tables.get(family);
+        if (t == null) {
+            return 0;
+        }
+        t.replaceAll((k, r) -> r.asStale(longLived));
+        return t.size();
+    }
+
+    /** Removes the routes of {@code family} still stale (End-of-RIB received or restart timer expired). */
+    public int sweepStale(AfiSafi family) {
+        Map<RouteKey, Route> t = tables.get(family);
+        if (t == null) {
+            return 0;
+        }
+        int before = t.size();
+        t.values().removeIf(Route::stale);
+        return before - t.size();
+    }
+
+    public int staleCount() {
+        int n = 0;
+        for (Map<RouteKey, Route> t : tables.values()) {
+            for (Route r : t.values()) {
+                if (r.stale()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}
