@@ -6,10 +6,18 @@ import picocli.CommandLine.Command;
 /** The {@code ribbit} command. */
 @Command(name = "ribbit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ribbit: a high-throughput BGP route collector.",
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, DecodeCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log level: error, warn, info (default), debug, trace.")
+    void logLevel(String level) {
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.toLevel(level,
+                org.apache.logging.log4j.Level.INFO));
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

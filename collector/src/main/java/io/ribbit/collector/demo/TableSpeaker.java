@@ -1,0 +1,211 @@
+package io.ribbit.collector.demo;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.ribbit.codec.BgpFrameDecoder;
+import io.ribbit.codec.BgpMessageDecoder;
+import io.ribbit.codec.BgpMessageEncoder;
+import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.attr.AddressAttribute;
+import io.ribbit.codec.attr.AsPath;
+import io.ribbit.codec.attr.AttributeCode;
+import io.ribbit.codec.attr.Origin;
+import io.ribbit.codec.attr.PathAttribute;
+import io.ribbit.codec.attr.PathAttributes;
+import io.ribbit.codec.attr.Uint32Attribute;
+import io.ribbit.codec.capability.Capability;
+import io.ribbit.codec.message.BgpMessage;
+import io.ribbit.codec.message.KeepaliveMessage;
+import io.ribbit.codec.message.OpenMessage;
+import io.ribbit.codec.message.UpdateMessage;
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.PrefixList;
+import io.ribbit.collector.peer.Transport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A small BGP speaker that announces a table read from a text file ({@code prefix|AS path|origin|MED}
+ * per line) over a real BGP session, then End-of-RIB, then keeps the session up. Routes with the
+ * same path are packed into one UPDATE, as routers do. Used by {@code ribbit demo}.
+ */
+public final class TableSpeaker implements AutoCloseable {
+    /** One UPDATE's worth: shared attributes and their prefixes. */
+    private record Group(PathAttributes attributes, long[] prefixes, int size) {
+    }
+
+    private final long asn;
+    private final int routerId;
+    private final int nextHop;
+    private final List<Group> groups;
+    private final int routes;
+    private Channel channel;
+    private final CompletableFuture<Long> done = new CompletableFuture<>();
+
+    public TableSpeaker(long asn, int routerId, int nextHop, InputStream table) throws IOException {
+        this.asn = asn;
+        this.routerId = routerId;
+        this.nextHop = nextHop;
+        List<Group> out = new ArrayList<>();
+        int n = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(table), StandardCharsets.US_ASCII))) {
+            String key = null;
+            PathAttributes attrs = null;
+            long[] buf = new long[800];
+            int size = 0;
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\\|", -1);
+                String k = f[1] + "|" + f[2] + "|" + f[3];
+                if (!k.equals(key) || size == buf.length) {
+                    if (size > 0) {
+                        out.add(new Group(attrs, Arrays.copyOf(buf, size), size));
+                    }
+                    key = k;
+                    attrs = attributes(f);
+                    size = 0;
+                }
+                buf[size++] = packed(f[0]);
+                n++;
+            }
+            if (size > 0) {
+                out.add(new Group(attrs, Arrays.copyOf(buf, size), size));
+            }
+        }
+        this.groups = out;
+        this.routes = n;
+    }
+
+    private PathAttributes attributes(String[] f) {
+        String[] hops = f[1].trim().split(" ");
+        long[] asns = new long[hops.length];
+        for (int i = 0; i < hops.length; i++) {
+            asns[i] = Long.parseLong(hops[i]);
+        }
+        List<PathAttribute> a = new ArrayList<>();
+        a.add(switch (f[2]) {
+            case "EGP" -> Origin.EGP;
+            case "INCOMPLETE" -> Origin.INCOMPLETE;
+            default -> Origin.IGP;
+        });
+        a.add(AsPath.sequence(asns));
+        a.add(new AddressAttribute(AttributeCode.NEXT_HOP, nextHop));
+        if (!f[3].isEmpty() && !f[3].equals("0")) {
+            a.add(new Uint32Attribute(AttributeCode.MULTI_EXIT_DISC, Long.parseLong(f[3])));
+        }
+        return PathAttributes.of(a);
+    }
+
+    private static long packed(String prefix) {
+        int slash = prefix.indexOf('/');
+        String[] o = prefix.substring(0, slash).split("\\.");
+        int addr = Integer.parseInt(o[0]) << 24 | Integer.parseInt(o[1]) << 16 | Integer.parseInt(o[2]) << 8
+                | Integer.parseInt(o[3]);
+        int len = Integer.parseInt(prefix.substring(slash + 1));
+        return PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+    }
+
+    public int routes() {
+        return routes;
+    }
+
+    /** Connects from {@code local} to {@code remote}; the future completes with the UPDATE count once all are sent. */
+    public CompletableFuture<Long> start(EventLoopGroup group, Transport transport, InetSocketAddress local,
+            InetSocketAddress remote) {
+        SessionOptions as4 = SessionOptions.AS4;
+        new Bootstrap().group(group).channel(transport.channelClass()).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new BgpFrameDecoder(as4), new BgpMessageDecoder(as4), new BgpMessageEncoder(as4),
+                        new Handler());
+            }
+        }).connect(remote, local).addListener(f -> {
+            if (!f.isSuccess()) {
+                done.completeExceptionally(f.cause());
+            }
+        });
+        return done;
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        private boolean established;
+        private int next;
+        private long sent;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            ctx.writeAndFlush(OpenMessage.of(asn, 90, routerId, List.of(new Capability.Multiprotocol(AfiSafi.IPV4_UNICAST),
+                    new Capability.RouteRefresh(Capability.ROUTE_REFRESH), new Capability.FourOctetAs(asn))));
+            ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(KeepaliveMessage.INSTANCE), 30, 30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            BgpMessage m = (BgpMessage) msg;
+            if (m instanceof OpenMessage) {
+                ctx.writeAndFlush(KeepaliveMessage.INSTANCE);
+            } else if (m instanceof KeepaliveMessage && !established) {
+                established = true;
+                pump(ctx);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                pump(ctx);
+            }
+        }
+
+        private void pump(ChannelHandlerContext ctx) {
+            PrefixList none = PrefixList.empty(AfiSafi.IPV4_UNICAST);
+            while (next < groups.size() && ctx.channel().isWritable()) {
+                Group g = groups.get(next++);
+                ctx.write(UpdateMessage.of(none, g.attributes(),
+                        new PrefixList(AfiSafi.IPV4_UNICAST, g.size(), g.prefixes(), null, null, null)));
+                sent++;
+            }
+            if (next == groups.size()) {
+                next++;
+                ctx.write(UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+                done.complete(sent);
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new IOException("session closed by the collector"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            done.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}
