@@ -19,6 +19,7 @@ import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.attr.PathAttributesCodec;
 import io.ribbit.codec.attr.UnknownAttribute;
 import io.ribbit.codec.attr.UpdateDecodeContext;
+import io.ribbit.codec.error.BgpDecodeException;
 import io.ribbit.codec.error.ErrorAction;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -173,6 +174,14 @@ class AttributeTableTest {
                 in.writeByte(wrong).writeByte(d.code()).writeByte(value.length).writeBytes(value);
                 UpdateDecodeContext ctx = new UpdateDecodeContext();
                 ctx.begin(session, in);
+                if (d.onMalformed() == ErrorAction.SESSION_RESET) {
+                    // RFC 7606 §5.3: MP_REACH_NLRI / MP_UNREACH_NLRI with wrong flags are incorrect,
+                    // which §7.11 handles by session reset; §3(c) yields to that.
+                    BgpDecodeException e = org.junit.jupiter.api.Assertions.assertThrows(BgpDecodeException.class,
+                            () -> PathAttributesCodec.decode(in, in.writerIndex(), ctx), d.name());
+                    assertEquals(d.error(), e.error(), d.name());
+                    continue;
+                }
                 PathAttributesCodec.decode(in, in.writerIndex(), ctx);
                 ctx.end();
                 assertEquals(ErrorAction.TREAT_AS_WITHDRAW, ctx.strongest(), d.name() + " with flags 0x"

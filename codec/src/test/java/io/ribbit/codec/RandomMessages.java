@@ -499,7 +499,12 @@ final class RandomMessages {
         if (!f.hasPrefixNlri()) {
             return bytes(chance(30) ? 0 : pickInt(4, 16, 32, between(1, 40)));
         }
-        return bytes(f.isVpn() ? pickInt(12, 24, 48) : pickInt(4, 16, 32));
+        // IPv6 NLRI: 16 or 32 (RFC 2545 §3), VPN-IPv6: 24 or 48 (RFC 4659 §3.2.1); IPv4 may also
+        // have an IPv6 next hop (RFC 8950 §3).
+        if (f.isVpn()) {
+            return bytes(f.isIpv6() ? pickInt(24, 48) : pickInt(12, 24, 48));
+        }
+        return bytes(f.isIpv6() ? pickInt(16, 32) : pickInt(4, 16, 32));
     }
 
     int v4Length() {

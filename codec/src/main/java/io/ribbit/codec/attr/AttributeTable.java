@@ -34,7 +34,7 @@ import io.ribbit.codec.nlri.NlriCodec;
  * 16    EXTENDED_COMMUNITIES       OT    treat-as-withdraw    RFC 7606 §7.14
  * 17    AS4_PATH                   OT    attribute discard    RFC 6793 §6
  * 18    AS4_AGGREGATOR             OT    attribute discard    RFC 6793 §6
- * 25    IPV6_EXTENDED_COMMUNITIES  OT    treat-as-withdraw    RFC 7606 §7.14 (RFC 5701)
+ * 25    IPV6_EXTENDED_COMMUNITIES  OT    treat-as-withdraw    RFC 7606 §7.15 (RFC 5701)
  * 26    AIGP                       ON    attribute discard    RFC 7311 §3.2
  * 32    LARGE_COMMUNITY            OT    treat-as-withdraw    RFC 8092 §6
  * 35    OTC                        OT    treat-as-withdraw    RFC 9234 §5
@@ -112,7 +112,7 @@ public final class AttributeTable {
                 (in, off, len, ctx) -> decodeAggregator(in, off, len, ctx, true, AttributeCode.AS4_AGGREGATOR),
                 (v, out, o) -> encodeAggregator((Aggregator) v, out, true));
         row(AttributeCode.IPV6_EXTENDED_COMMUNITIES, "ipv6_extended_community", OPTIONAL_TRANSITIVE, TAW,
-                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.14, RFC 5701",
+                BgpError.OPTIONAL_ATTRIBUTE_ERROR, "RFC 7606 §7.15, RFC 5701",
                 AttributeTable::decodeIpv6ExtendedCommunities,
                 (v, out, o) -> out.writeBytes(((Ipv6ExtendedCommunities) v).bytes()));
         row(AttributeCode.AIGP, "aigp", OPTIONAL_NON_TRANSITIVE, DISCARD, BgpError.OPTIONAL_ATTRIBUTE_ERROR,
@@ -167,6 +167,10 @@ public final class AttributeTable {
 
     /** RFC 7606 §7.2: unknown segment type, zero-length segment, overrun or a lone trailing octet. */
     static PathAttribute decodeAsPath(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4, int code) {
+        if (len == 0 && code == AttributeCode.AS4_PATH) {
+            // RFC 7606 §4: only attributes specified to allow it (AS_PATH, ATOMIC_AGGREGATE) may be empty.
+            return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS4_PATH of length 0");
+        }
         int end = off + len;
         // Each segment is at least 2 + asnSize octets, so len/3 + 1 ints bound the runs array.
         int[] runs = ctx.ints(len + 2);
@@ -352,11 +356,13 @@ public final class AttributeTable {
 
     private static boolean nextHopFits(AfiSafi family, int nhLen) {
         if (family.isVpn()) {
-            return nhLen == 12 || nhLen == 24 || nhLen == 48;
+            // RD + IPv4 (RFC 4364 §4.3.2) only for VPN-IPv4; RD + IPv6 [+ RD + link-local] for both
+            // (RFC 4659 §3.2.1, RFC 8950 §4).
+            return nhLen == 24 || nhLen == 48 || (nhLen == 12 && family.isIpv4());
         }
-        // IPv4 NLRI may have an IPv6 next hop (RFC 8950); IPv6 NLRI has 16 or 32 (RFC 2545 §3),
-        // and RFC 4798 / RFC 5549-era IPv4-mapped forms are 16 as well.
-        return nhLen == 4 || nhLen == 16 || nhLen == 32;
+        // IPv6 NLRI has 16 or 32 (RFC 2545 §3; 6PE's IPv4-mapped form is 16, RFC 4798 §2); IPv4
+        // NLRI has 4, or an IPv6 next hop (RFC 8950 §3).
+        return nhLen == 16 || nhLen == 32 || (nhLen == 4 && family.isIpv4());
     }
 
     private static PathAttribute decodeMpUnreach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {

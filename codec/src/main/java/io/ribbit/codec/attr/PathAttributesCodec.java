@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   <li>§4: an attribute header or value that overruns the field → treat-as-withdraw; parsing
  *       stops there and the NLRI is found from Total Path Attribute Length.</li>
  *   <li>§3(c): Optional/Transitive flags in conflict with the table → treat-as-withdraw (the value
- *       is still read so MP_REACH/MP_UNREACH NLRI can be withdrawn).</li>
+ *       is still read), except for rows whose malformation is a session reset: MP_REACH_NLRI and
+ *       MP_UNREACH_NLRI with wrong flags are "incorrect" (§5.3) → session reset 3/9 (§7.11).</li>
  *   <li>§3(g): a repeated MP_REACH_NLRI or MP_UNREACH_NLRI → session reset 3/1; any other repeat
  *       → discard all but the first.</li>
  *   <li>RFC 4271 §6.3: an unrecognized well-known (non-optional) attribute → session reset 3/2
@@ -80,8 +81,14 @@ public final class PathAttributesCodec {
                 value = new UnknownAttribute(flags, code, v);
             } else {
                 if (((flags ^ d.flags()) & (AttributeCode.FLAG_OPTIONAL | AttributeCode.FLAG_TRANSITIVE)) != 0) {
+                    String detail = d.name() + " flags 0x" + Integer.toHexString(flags) + " conflict with its type";
+                    if (d.onMalformed() == ErrorAction.SESSION_RESET) {
+                        // §3(c) yields to the attribute's own rule: RFC 7606 §5.3 makes MP_REACH_NLRI /
+                        // MP_UNREACH_NLRI with flags other than RFC 4760's incorrect, handled per §7.11.
+                        throw ctx.reset(d.error(), detail + " (RFC 7606 §5.3, §7.11)");
+                    }
                     ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.ATTRIBUTE_FLAGS_ERROR, code,
-                            d.name() + " flags 0x" + Integer.toHexString(flags) + " conflict with its type (RFC 7606 §3(c))");
+                            detail + " (RFC 7606 §3(c))");
                 }
                 value = d.decoder().decode(in, valueStart, len, ctx);
                 if (value == null) {

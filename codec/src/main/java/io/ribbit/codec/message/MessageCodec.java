@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.ribbit.codec.SessionOptions;
 import io.ribbit.codec.attr.AttributeCode;
 import io.ribbit.codec.attr.MpReachNlri;
-import io.ribbit.codec.attr.MpUnreachNlri;
 import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.attr.PathAttributesCodec;
 import io.ribbit.codec.attr.UpdateDecodeContext;
@@ -14,7 +13,6 @@ import io.ribbit.codec.error.BgpDecodeException;
 import io.ribbit.codec.error.BgpError;
 import io.ribbit.codec.error.ErrorAction;
 import io.ribbit.codec.nlri.AfiSafi;
-import io.ribbit.codec.nlri.Nlri;
 import io.ribbit.codec.nlri.NlriCodec;
 import io.ribbit.codec.nlri.PrefixList;
 import java.util.ArrayList;
@@ -160,18 +158,22 @@ public final class MessageCodec {
         in.readerIndex(astart + alen);
         PrefixList nlri = (PrefixList) NlriCodec.decode(in, end, AfiSafi.IPV4_UNICAST,
                 options.addPathReceive(AfiSafi.IPV4_UNICAST), false, BgpError.INVALID_NETWORK_FIELD);
-        checkMandatory(withdrawn, attrs, nlri, ctx);
+        checkMandatory(attrs, nlri, ctx);
         return new UpdateMessage(withdrawn, attrs, nlri, ctx.strongest(), ctx.problems());
     }
 
     /**
      * RFC 7606 §3(d): a missing well-known mandatory attribute is treat-as-withdraw (NEXT_HOP is
-     * mandatory only with IPv4 NLRI in the NLRI field, RFC 4760 §3). A treat-as-withdraw in an
-     * UPDATE that has nothing to withdraw or announce is a session reset 3/1 (RFC 7606 §5.2, as
-     * BIRD does).
+     * mandatory only with IPv4 NLRI in the NLRI field, RFC 4760 §3).
+     *
+     * <p>RFC 7606 §5.2: an UPDATE that carries path attributes other than MP_UNREACH_NLRI but no
+     * reachable NLRI (nothing in the NLRI field, no NLRI in MP_REACH_NLRI) cannot be trusted to
+     * have been parsed, so any error stronger than attribute discard becomes a session reset —
+     * withdrawn routes or MP_UNREACH_NLRI prefixes in the message do not change that. We send
+     * 3/1 (as BIRD does). An UPDATE whose only attribute is MP_UNREACH_NLRI never gets here with
+     * a treat-as-withdraw: every MP_UNREACH_NLRI problem is already a session reset.
      */
-    private static void checkMandatory(PrefixList withdrawn, PathAttributes attrs, PrefixList nlri,
-            UpdateDecodeContext ctx) {
+    private static void checkMandatory(PathAttributes attrs, PrefixList nlri, UpdateDecodeContext ctx) {
         MpReachNlri reach = attrs.mpReach();
         boolean reachNlri = reach != null && !reach.nlri().isEmpty();
         if (!nlri.isEmpty() || reachNlri) {
@@ -181,14 +183,10 @@ public final class MessageCodec {
                 missing(ctx, AttributeCode.NEXT_HOP, "NEXT_HOP");
             }
         }
-        if (ctx.strongest() == ErrorAction.TREAT_AS_WITHDRAW && nlri.isEmpty() && !reachNlri && withdrawn.isEmpty()) {
-            MpUnreachNlri unreach = attrs.mpUnreach();
-            Nlri un = unreach != null ? unreach.nlri() : null;
-            if (un == null || un.isEmpty()) {
-                throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
-                        "malformed attributes in an UPDATE with no NLRI (RFC 7606 §5.2): "
-                                + ctx.problems().get(0).detail());
-            }
+        if (ctx.strongest() == ErrorAction.TREAT_AS_WITHDRAW && nlri.isEmpty() && !reachNlri) {
+            throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
+                    "malformed attributes in an UPDATE with no reachable NLRI (RFC 7606 §5.2): "
+                            + ctx.problems().get(0).detail());
         }
     }
 
