@@ -24,6 +24,8 @@ import java.util.function.BiConsumer;
  */
 public final class AdjRibIn {
     private final Map<AfiSafi, ConcurrentHashMap<RouteKey, Route>> tables = new ConcurrentHashMap<>();
+    /** Stale routes, kept by the writer as it goes so readers (metrics) never scan the table. */
+    private final java.util.concurrent.atomic.AtomicLong stale = new java.util.concurrent.atomic.AtomicLong();
 
     /** What one UPDATE changed. */
     public record Change(int announced, int withdrawn, int removed) {
@@ -77,8 +79,15 @@ public final class AdjRibIn {
         ConcurrentHashMap<RouteKey, Route> t = table(p.afiSafi());
         boolean labeled = p.afiSafi().isLabeled();
         Route shared = labeled ? null : new Route(attrs, nextHop, null, false, false);
+        long freshened = 0;
         for (int i = 0; i < p.size(); i++) {
-            t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
+            Route old = t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
+            if (old != null && old.stale()) {
+                freshened++;
+            }
+        }
+        if (freshened > 0) {
+            stale.addAndGet(-freshened);
         }
         return p.size();
     }
@@ -92,10 +101,18 @@ public final class AdjRibIn {
             return 0;
         }
         int removed = 0;
+        long staleRemoved = 0;
         for (int i = 0; i < p.size(); i++) {
-            if (t.remove(RouteKey.of(p, i)) != null) {
+            Route old = t.remove(RouteKey.of(p, i));
+            if (old != null) {
                 removed++;
+                if (old.stale()) {
+                    staleRemoved++;
+                }
             }
+        }
+        if (staleRemoved > 0) {
+            stale.addAndGet(-staleRemoved);
         }
         return removed;
     }
@@ -135,13 +152,19 @@ public final class AdjRibIn {
     public long clear() {
         long n = size();
         tables.clear();
+        stale.set(0);
         return n;
     }
 
     /** Drops every route of one family. */
     public int clear(AfiSafi family) {
         Map<RouteKey, Route> t = tables.remove(family);
-        return t == null ? 0 : t.size();
+        if (t == null) {
+            return 0;
+        }
+        long s = t.values().stream().filter(Route::stale).count();
+        stale.addAndGet(-s);
+        return t.size();
     }
 
     /** RFC 4724 §4.2: marks every route of {@code family} stale (RFC 9494: long-lived stale). */
@@ -150,7 +173,14 @@ public final class AdjRibIn {
         if (t == null) {
             return 0;
         }
-        t.replaceAll((k, r) -> r.asStale(longLived));
+        long[] newly = new long[1];
+        t.replaceAll((k, r) -> {
+            if (!r.stale()) {
+                newly[0]++;
+            }
+            return r.asStale(longLived);
+        });
+        stale.addAndGet(newly[0]);
         return t.size();
     }
 
@@ -162,18 +192,13 @@ public final class AdjRibIn {
         }
         int before = t.size();
         t.values().removeIf(Route::stale);
-        return before - t.size();
+        int removed = before - t.size();
+        stale.addAndGet(-removed);
+        return removed;
     }
 
-    public int staleCount() {
-        int n = 0;
-        for (Map<RouteKey, Route> t : tables.values()) {
-            for (Route r : t.values()) {
-                if (r.stale()) {
-                    n++;
-                }
-            }
-        }
-        return n;
+    /** Stale routes (maintained incrementally; O(1)). */
+    public long staleCount() {
+        return stale.get();
     }
 }

@@ -135,6 +135,8 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
 
     @Override
     public void initPipeline(Channel ch) {
+        // Nothing is read until the Session handler is in place (it turns reading on after sending OPEN).
+        ch.config().setAutoRead(false);
         ch.pipeline().addLast("frame", new BgpFrameDecoder());
         if (events.wantsRaw()) {
             ch.pipeline().addLast("raw", new RawCapture());

@@ -69,6 +69,9 @@ final class Session extends ChannelInboundHandlerAdapter {
         send(ourOpen);
         peer.onOpenSent(this);
         armHold(OPEN_SENT_HOLD_SECONDS);
+        if (!peer.readingPaused()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     @Override
