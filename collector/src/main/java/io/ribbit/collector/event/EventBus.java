@@ -136,6 +136,10 @@ public final class EventBus implements AutoCloseable {
                 continue;
             }
             try {
+                if (sinks.isEmpty()) {
+                    pending.decrementAndGet();
+                    continue;
+                }
                 buf.reset();
                 serialize(factory, buf, json, e, false);
                 byte[] plain = buf.toByteArray();
