@@ -10,6 +10,8 @@ import io.ribbit.codec.error.ErrorAction;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.Nlri;
 import io.ribbit.codec.nlri.NlriCodec;
+import io.ribbit.codec.nlri.PrefixList;
+import io.ribbit.codec.nlri.RawNlri;
 
 /**
  * The one table of path attributes this codec understands (BIRD's {@code bgp_attr_table}): one
@@ -335,6 +337,10 @@ public final class AttributeTable {
      * hop of a length the family cannot have is malformed (RFC 7606 §7.11).
      */
     private static PathAttribute decodeMpReach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+        AfiSafi rib = ctx.ribFamily();
+        if (rib != null && len >= 1 && in.getUnsignedByte(off) == len - 1) {
+            return decodeAbbreviatedMpReach(in, off, len, rib, ctx);
+        }
         if (len < 5) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI length " + len);
         }
@@ -352,6 +358,23 @@ public final class AttributeTable {
         int nlriStart = off + 4 + nhLen + 1; // skip Reserved (RFC 4760 §3: ignored on receipt)
         Nlri nlri = decodeMpNlri(in, nlriStart, off + len, family, ctx, false);
         return new MpReachNlri(family, nh, nlri);
+    }
+
+    /**
+     * RFC 6396 §4.3.4: in an MRT RIB entry MP_REACH_NLRI holds only the next-hop length and next
+     * hop; the family and prefix are the RIB record's.
+     */
+    private static PathAttribute decodeAbbreviatedMpReach(ByteBuf in, int off, int len, AfiSafi family,
+            UpdateDecodeContext ctx) {
+        int nhLen = len - 1;
+        if (family.hasPrefixNlri() && !nextHopFits(family, nhLen)) {
+            throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+                    "MRT RIB entry MP_REACH_NLRI next-hop length " + nhLen + " for " + family);
+        }
+        byte[] nh = new byte[nhLen];
+        in.getBytes(off + 1, nh);
+        Nlri none = family.hasPrefixNlri() ? PrefixList.empty(family) : new RawNlri(family, new byte[0]);
+        return new MpReachNlri(family, nh, none);
     }
 
     private static boolean nextHopFits(AfiSafi family, int nhLen) {

@@ -2,8 +2,10 @@ package io.ribbit.codec.attr;
 
 import io.netty.buffer.ByteBuf;
 import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.error.BgpDecodeException;
 import io.ribbit.codec.error.BgpError;
 import io.ribbit.codec.error.ErrorAction;
+import io.ribbit.codec.nlri.AfiSafi;
 import java.util.Arrays;
 
 /**
@@ -107,6 +109,36 @@ public final class PathAttributesCodec {
         byte[] outCodes = Arrays.copyOf(codes, n);
         Arrays.fill(attrs, 0, n, null); // do not keep the message's values alive
         return new PathAttributes(outAttrs, outFlags, outCodes, effectivePath(outAttrs, outCodes, ctx.options()));
+    }
+
+    /**
+     * Decodes the attribute block of an MRT RIB entry for routes of {@code family}: a
+     * TABLE_DUMP_V2 RIB entry (RFC 6396 §4.3.4; its AS numbers are 4-octet, {@link SessionOptions#AS4})
+     * or a TABLE_DUMP entry (§4.2; 2-octet, {@link SessionOptions#DEFAULT}). The record, not the
+     * block, carries the prefix, so §4.3.4 abbreviates MP_REACH_NLRI to its next-hop length and
+     * next hop; that form comes back as an {@link MpReachNlri} of {@code family} with no NLRI.
+     * Some writers (RIS, Quagga) put the full RFC 4760 form there instead, which is read as in an
+     * UPDATE. The two cannot be confused: a full MP_REACH_NLRI starts with the AFI's high octet,
+     * 0, and is at least 5 octets long, so its first octet is never its length minus one.
+     *
+     * <p>Reads from {@code in.readerIndex()} to {@code end}, leaving the reader index at
+     * {@code end}. RFC 7606 problems are reported in {@code ctx} as for an UPDATE. A block that
+     * cannot be read at all (what would reset a session) gives null, with the reason in
+     * {@code ctx.problems()} and {@code ctx.strongest()} SESSION_RESET.
+     */
+    public static PathAttributes decodeMrtRibEntry(ByteBuf in, int end, AfiSafi family, SessionOptions options,
+            UpdateDecodeContext ctx) {
+        ctx.begin(options, in);
+        ctx.ribFamily(family);
+        try {
+            return decode(in, end, ctx);
+        } catch (BgpDecodeException e) {
+            ctx.problem(ErrorAction.SESSION_RESET, e.error(), ctx.currentCode(), e.getMessage());
+            in.readerIndex(end);
+            return null;
+        } finally {
+            ctx.end();
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.ribbit.codec.error.BgpDecodeException;
 import io.ribbit.codec.error.BgpError;
 import io.ribbit.codec.error.ErrorAction;
 import io.ribbit.codec.error.UpdateProblem;
+import io.ribbit.codec.nlri.AfiSafi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,8 @@ public final class UpdateDecodeContext {
     private int currentCode;
     private int currentStart;
     private int currentTotal;
+    /** The family of the MRT RIB entry being read, else null (see {@link PathAttributesCodec#decodeMrtRibEntry}). */
+    private AfiSafi ribFamily;
 
     /** Starts a new message. */
     public void begin(SessionOptions options, ByteBuf buf) {
@@ -42,12 +45,24 @@ public final class UpdateDecodeContext {
         problems.clear();
         strongest = ErrorAction.NONE;
         current = null;
+        ribFamily = null;
     }
 
     /** Ends the message; drops the buffer reference. */
     public void end() {
         buf = null;
         current = null;
+        ribFamily = null;
+    }
+
+    /** Marks the attributes being read as an MRT RIB entry's for routes of {@code family}. */
+    void ribFamily(AfiSafi family) {
+        ribFamily = family;
+    }
+
+    /** The RIB entry's family while an MRT RIB entry is read, else null. */
+    AfiSafi ribFamily() {
+        return ribFamily;
     }
 
     /** A scratch int array of at least {@code n} elements. */
@@ -121,7 +136,10 @@ public final class UpdateDecodeContext {
         return null;
     }
 
-    /** Records a problem with an explicit action (never SESSION_RESET: use {@link #reset}). */
+    /**
+     * Records a problem with an explicit action (never SESSION_RESET: use {@link #reset}; only
+     * {@link PathAttributesCodec#decodeMrtRibEntry}, which has no session, records one).
+     */
     public void problem(ErrorAction action, BgpError error, int attributeCode, String detail) {
         problems.add(new UpdateProblem(action, error, attributeCode, detail));
         strongest = strongest.stronger(action);

@@ -87,7 +87,12 @@ public final class CapabilityCodec {
                 expect(code, len, 0);
                 return new Capability.EnhancedRouteRefresh();
             case Capability.LONG_LIVED_GRACEFUL_RESTART: {
-                multiple(code, len, 7);
+                // RFC 9494: a list of 7-octet <AFI, SAFI, Flags, Stale Time> tuples, which may be
+                // empty: BIRD advertises LLGR awareness without families that way (the OPENs in
+                // the BIRD and Quagga MRT samples), and GoBGP accepts it.
+                if (len % 7 != 0) {
+                    throw malformed("capability " + code + " length " + len + " is not a multiple of 7");
+                }
                 List<Capability.LongLivedGracefulRestart.Family> f = new ArrayList<>();
                 for (int i = off; i < off + len; i += 7) {
                     f.add(new Capability.LongLivedGracefulRestart.Family(
