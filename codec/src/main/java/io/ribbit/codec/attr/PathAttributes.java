@@ -14,17 +14,20 @@ import java.util.List;
  * AS4_PATH per RFC 6793 §4.2.3, otherwise AS_PATH itself.
  */
 public final class PathAttributes {
-    public static final PathAttributes EMPTY = new PathAttributes(new PathAttribute[0], new byte[0], new byte[0], null);
+    public static final PathAttributes EMPTY = new PathAttributes(new PathAttribute[0], 0, new byte[0], new byte[0], null);
 
+    /** May be longer than {@link #size()} (the decoder's array, not copied); entries past size are null. */
     private final PathAttribute[] attributes;
+    private final int size;
     private final byte[] flags;
     /** attributes[i].code(), kept beside them so lookups make no (megamorphic) virtual calls. */
     private final byte[] codes;
     private final AsPath effectivePath;
 
     /** Takes ownership of the arrays. {@code flags[i]} 0 means "the table's default flags". */
-    PathAttributes(PathAttribute[] attributes, byte[] flags, byte[] codes, AsPath effectivePath) {
+    PathAttributes(PathAttribute[] attributes, int size, byte[] flags, byte[] codes, AsPath effectivePath) {
         this.attributes = attributes;
+        this.size = size;
         this.flags = flags;
         this.codes = codes;
         this.effectivePath = effectivePath;
@@ -42,7 +45,7 @@ public final class PathAttributes {
         for (int i = 0; i < attributes.length; i++) {
             codes[i] = (byte) attributes[i].code();
         }
-        return new PathAttributes(attributes.clone(), new byte[attributes.length], codes, path);
+        return new PathAttributes(attributes.clone(), attributes.length, new byte[attributes.length], codes, path);
     }
 
     public static PathAttributes of(List<? extends PathAttribute> attributes) {
@@ -50,11 +53,11 @@ public final class PathAttributes {
     }
 
     public int size() {
-        return attributes.length;
+        return size;
     }
 
     public boolean isEmpty() {
-        return attributes.length == 0;
+        return size == 0;
     }
 
     public PathAttribute get(int i) {
@@ -76,7 +79,7 @@ public final class PathAttributes {
     }
 
     public List<PathAttribute> list() {
-        return Collections.unmodifiableList(Arrays.asList(attributes));
+        return Collections.unmodifiableList(Arrays.asList(attributes).subList(0, size));
     }
 
     /** The attribute with {@code code}, or null. */
@@ -219,13 +222,13 @@ public final class PathAttributes {
                 j++;
             }
         }
-        return new PathAttributes(a, f, c, effectivePath);
+        return new PathAttributes(a, keep, f, c, effectivePath);
     }
 
     public List<UnknownAttribute> unknown() {
         List<UnknownAttribute> out = new ArrayList<>(0);
-        for (PathAttribute a : attributes) {
-            if (a instanceof UnknownAttribute u) {
+        for (int i = 0; i < size; i++) {
+            if (attributes[i] instanceof UnknownAttribute u) {
                 out.add(u);
             }
         }
@@ -234,16 +237,20 @@ public final class PathAttributes {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PathAttributes p && Arrays.equals(p.attributes, attributes);
+        return o instanceof PathAttributes p && Arrays.equals(p.attributes, 0, p.size, attributes, 0, size);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(attributes);
+        int h = 1;
+        for (int i = 0; i < size; i++) {
+            h = 31 * h + attributes[i].hashCode();
+        }
+        return h;
     }
 
     @Override
     public String toString() {
-        return "PathAttributes" + Arrays.toString(attributes);
+        return "PathAttributes" + list();
     }
 }

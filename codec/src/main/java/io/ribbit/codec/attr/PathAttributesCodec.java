@@ -34,7 +34,8 @@ public final class PathAttributesCodec {
      */
     public static PathAttributes decode(ByteBuf in, int end, UpdateDecodeContext ctx) {
         int idx = in.readerIndex();
-        PathAttribute[] attrs = ctx.scratchAttributes;
+        // A fresh (young) array: stores into it need no card marking, unlike a long-lived scratch array.
+        PathAttribute[] attrs = new PathAttribute[8];
         byte[] flagsArr = ctx.scratchFlags;
         byte[] codes = ctx.scratchCodes;
         int n = 0;
@@ -97,6 +98,9 @@ public final class PathAttributesCodec {
                     continue;
                 }
             }
+            if (n == attrs.length) {
+                attrs = Arrays.copyOf(attrs, n * 2);
+            }
             attrs[n] = value;
             flagsArr[n] = (byte) flags;
             codes[n] = (byte) code;
@@ -104,11 +108,9 @@ public final class PathAttributesCodec {
         }
         in.readerIndex(end);
         // Every code is seen at most once (duplicates are dropped), so n <= 256 = scratch size.
-        PathAttribute[] outAttrs = Arrays.copyOf(attrs, n);
         byte[] outFlags = Arrays.copyOf(flagsArr, n);
         byte[] outCodes = Arrays.copyOf(codes, n);
-        Arrays.fill(attrs, 0, n, null); // do not keep the message's values alive
-        return new PathAttributes(outAttrs, outFlags, outCodes, effectivePath(outAttrs, outCodes, ctx.options()));
+        return new PathAttributes(attrs, n, outFlags, outCodes, effectivePath(attrs, outCodes, ctx.options()));
     }
 
     /**

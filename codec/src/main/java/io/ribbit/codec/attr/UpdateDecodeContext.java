@@ -19,15 +19,24 @@ import java.util.List;
 public final class UpdateDecodeContext {
     private final long[] seen = new long[4];
     /** Scratch space reused by every message (never escapes: results are copied out exactly sized). */
-    final PathAttribute[] scratchAttributes = new PathAttribute[256];
     final byte[] scratchFlags = new byte[256];
     final byte[] scratchCodes = new byte[256];
     int[] scratchInts = new int[64];
+    long[] scratchWords = new long[4096];
+
+    /** A scratch long array of at least {@code n} elements (primitive: no GC barriers). */
+    public long[] words(int n) {
+        if (scratchWords.length < n) {
+            scratchWords = new long[Math.max(n, scratchWords.length * 2)];
+        }
+        return scratchWords;
+    }
     private final List<UpdateProblem> problems = new ArrayList<>(4);
     private SessionOptions options = SessionOptions.DEFAULT;
     private ErrorAction strongest = ErrorAction.NONE;
     private ByteBuf buf;
-    private AttributeDescriptor current;
+    /** No reference field is written per attribute: this object is long-lived (old gen), so each reference store would dirty a GC card. */
+    private boolean inAttribute;
     private int currentCode;
     private int currentStart;
     private int currentTotal;
@@ -44,14 +53,14 @@ public final class UpdateDecodeContext {
         seen[3] = 0;
         problems.clear();
         strongest = ErrorAction.NONE;
-        current = null;
+        inAttribute = false;
         ribFamily = null;
     }
 
     /** Ends the message; drops the buffer reference. */
     public void end() {
         buf = null;
-        current = null;
+        inAttribute = false;
         ribFamily = null;
     }
 
@@ -100,7 +109,7 @@ public final class UpdateDecodeContext {
     }
 
     void enter(AttributeDescriptor descriptor, int code, int start, int total) {
-        current = descriptor;
+        inAttribute = true;
         currentCode = code;
         currentStart = start;
         currentTotal = total;
@@ -113,7 +122,7 @@ public final class UpdateDecodeContext {
 
     /** The current attribute's bytes (flags, type, length, value) — RFC 4271 §6.3 NOTIFICATION data. */
     public byte[] attributeData() {
-        if (buf == null || current == null && currentTotal == 0) {
+        if (buf == null || !inAttribute && currentTotal == 0) {
             return new byte[0];
         }
         byte[] data = new byte[currentTotal];
@@ -128,6 +137,7 @@ public final class UpdateDecodeContext {
      * @return null, so decoders can write {@code return ctx.malformed(...)}
      */
     public PathAttribute malformed(BgpError error, String detail) {
+        AttributeDescriptor current = inAttribute ? AttributeTable.get(currentCode) : null;
         ErrorAction action = current != null ? current.onMalformed() : ErrorAction.TREAT_AS_WITHDRAW;
         if (action == ErrorAction.SESSION_RESET) {
             throw reset(error, detail);

@@ -157,7 +157,8 @@ public final class MessageCodec {
         PathAttributes attrs = alen == 0 ? PathAttributes.EMPTY : PathAttributesCodec.decode(in, astart + alen, ctx);
         in.readerIndex(astart + alen);
         PrefixList nlri = (PrefixList) NlriCodec.decode(in, end, AfiSafi.IPV4_UNICAST,
-                options.addPathReceive(AfiSafi.IPV4_UNICAST), false, BgpError.INVALID_NETWORK_FIELD);
+                options.addPathReceive(AfiSafi.IPV4_UNICAST), false, BgpError.INVALID_NETWORK_FIELD,
+                ctx.words(end - in.readerIndex()));
         checkMandatory(attrs, nlri, ctx);
         return new UpdateMessage(withdrawn, attrs, nlri, ctx.strongest(), ctx.problems());
     }

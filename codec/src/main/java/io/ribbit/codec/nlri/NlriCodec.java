@@ -33,6 +33,15 @@ public final class NlriCodec {
      */
     public static Nlri decode(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, boolean withdrawal,
             BgpError error) {
+        return decode(in, end, afiSafi, addPath, withdrawal, error, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuf, int, AfiSafi, boolean, boolean, BgpError)}, with a caller-owned
+     * scratch array for IPv4 prefixes (at least {@code end - readerIndex} long; null: a per-thread one).
+     */
+    public static Nlri decode(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, boolean withdrawal,
+            BgpError error, long[] scratch) {
         if (!afiSafi.hasPrefixNlri()) {
             byte[] raw = new byte[end - in.readerIndex()];
             in.readBytes(raw);
@@ -42,7 +51,7 @@ public final class NlriCodec {
             return decodeLabeled(in, end, afiSafi, addPath, withdrawal, error);
         }
         return afiSafi.isIpv6() ? decodeIpv6(in, end, afiSafi, addPath, error)
-                : decodeIpv4(in, end, afiSafi, addPath, error);
+                : decodeIpv4(in, end, afiSafi, addPath, error, scratch);
     }
 
     private static int count(ByteBuf in, int end, int maxBits, boolean addPath, BgpError error) {
@@ -69,13 +78,14 @@ public final class NlriCodec {
     }
 
     /** One pass: validate and decode into a scratch array, then copy out exactly sized. */
-    private static PrefixList decodeIpv4(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, BgpError error) {
+    private static PrefixList decodeIpv4(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, BgpError error,
+            long[] given) {
         int idx = in.readerIndex();
         if (idx == end) {
             return PrefixList.empty(afiSafi);
         }
-        Scratch scratch = SCRATCH.get();
-        long[] words = scratch.words(end - idx);
+        Scratch scratch = given != null && given.length >= end - idx && !addPath ? null : SCRATCH.get();
+        long[] words = scratch == null ? given : scratch.words(end - idx);
         int[] ids = addPath ? scratch.ids(end - idx) : null;
         int n = 0;
         while (idx < end) {
