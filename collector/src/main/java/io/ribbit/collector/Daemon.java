@@ -2,6 +2,9 @@ package io.ribbit.collector;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -21,7 +24,9 @@ import io.ribbit.collector.peer.PeerRegistry;
 import io.ribbit.collector.peer.SessionState;
 import io.ribbit.collector.peer.Transport;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +39,8 @@ import org.apache.logging.log4j.Logger;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
+    /** What {@code scrape()} writes: the Prometheus text format 0.0.4 (PrometheusTextFormatWriter.CONTENT_TYPE). */
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final RibbitConfig config;
     private final PrometheusMeterRegistry registry;
@@ -43,6 +50,7 @@ public final class Daemon implements AutoCloseable {
     private final EventBus events;
     private final PeerRegistry peers;
     private final HttpServer http = new HttpServer();
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private InetSocketAddress httpAddress;
     private volatile boolean ready;
     private volatile boolean closed;
@@ -51,8 +59,9 @@ public final class Daemon implements AutoCloseable {
         this.config = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("instance", config.name());
+        prometheusNames(registry);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
@@ -66,6 +75,27 @@ public final class Daemon implements AutoCloseable {
         this.workers = transport.newGroup(threads, "ribbit-peer");
         this.peers = new PeerRegistry(config, registry, events, transport, boss, workers);
         registerGlobalMeters();
+    }
+
+    /**
+     * Micrometer binder meters whose Prometheus names {@code promtool check metrics} rejects:
+     * {@code process.cpu.time} (base unit ns, so {@code process_cpu_time_ns_total}) is replaced by
+     * the conventional {@code process_cpu_seconds_total}; {@code system.cpu.count} (a gauge ending in
+     * {@code _count}) becomes {@code system_cpu_cores}. Filters must be in place before binding.
+     */
+    static void prometheusNames(MeterRegistry registry) {
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
+            }
+        });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time used by the process").register(registry);
+        }
     }
 
     private void registerGlobalMeters() {
@@ -93,7 +123,8 @@ public final class Daemon implements AutoCloseable {
         LOG.info("Ribbit {} starting: AS{}, router id {}, {} neighbor(s), {} transport", config.name(),
                 config.localAs(), ipv4(config.routerId()), config.neighbors().size(), transport.name());
         if (config.http() != null) {
-            http.get("/metrics", () -> HttpServer.Response.text(200, registry.scrape()));
+            http.get("/metrics", () -> new HttpServer.Response(200, PROMETHEUS_TEXT,
+                    registry.scrape().getBytes(StandardCharsets.UTF_8)));
             http.get("/health", () -> HttpServer.Response.text(closed ? 503 : 200, closed ? "stopping\n" : "ok\n"));
             http.get("/ready", () -> ready && !closed ? HttpServer.Response.text(200, "ready\n")
                     : HttpServer.Response.text(503, "not ready\n"));
@@ -143,6 +174,8 @@ public final class Daemon implements AutoCloseable {
         http.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         peers.close();
+        gcMetrics.close(); // its GC notification listeners outlive the daemon otherwise
+        registry.close();
         LOG.info("stopped");
     }
 

@@ -221,6 +221,8 @@ public final class ConfigLoader {
             families.add(AfiSafi.IPV6_UNICAST);
         } else if (fn.list() == null) {
             error(fn.line, key + ".families", "must be a list such as [ipv4-unicast, ipv6-unicast]");
+        } else if (fn.list().isEmpty()) {
+            error(fn.line, key + ".families", "must name at least one family, e.g. [ipv4-unicast]");
         } else {
             for (int i = 0; i < fn.list().size(); i++) {
                 YamlNode f = fn.list().get(i);
@@ -269,7 +271,8 @@ public final class ConfigLoader {
             for (int j = i + 1; j < neighbors.size(); j++) {
                 NeighborConfig a = neighbors.get(i);
                 NeighborConfig b = neighbors.get(j);
-                if (!a.dynamic() && !b.dynamic() && a.address().equals(b.address())) {
+                if (a.dynamic() == b.dynamic() && a.address().equals(b.address())
+                        && a.prefixLength() == b.prefixLength()) {
                     errors.add(file + ":" + b.line() + ": neighbors[" + j + "].address: " + b.addressText()
                             + " is already configured at line " + a.line());
                 }

@@ -32,17 +32,22 @@ final class YamlNode {
             if (t == null) {
                 return new YamlNode(new LinkedHashMap<String, YamlNode>(), 1, Map.of());
             }
-            return read(p, file);
+            return read(p, file, "");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            throw new ConfigException(file + ":" + (loc != null ? loc.getLineNr() : 0) + ": not valid YAML: "
-                    + e.getOriginalMessage());
+            // SnakeYAML's message goes on with the mark and a source excerpt on further lines: one line per error.
+            String msg = String.valueOf(e.getOriginalMessage()).strip();
+            int nl = msg.indexOf('\n');
+            msg = nl < 0 ? msg : msg.substring(0, nl).strip();
+            throw new ConfigException(file + ":" + (loc != null ? loc.getLineNr() : 0) + ": not valid YAML: " + msg
+                    + (loc != null && loc.getColumnNr() > 0 ? " (column " + loc.getColumnNr() + ")" : ""));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
     }
 
-    private static YamlNode read(JsonParser p, String file) throws IOException, ConfigException {
+    /** Reads the value at the parser's current token; {@code path} is its key path for errors. */
+    private static YamlNode read(JsonParser p, String file, String path) throws IOException, ConfigException {
         int line = p.currentTokenLocation().getLineNr();
         switch (p.currentToken()) {
             case START_OBJECT: {
@@ -51,11 +56,12 @@ final class YamlNode {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     int keyLine = p.currentTokenLocation().getLineNr();
+                    String keyPath = path.isEmpty() ? key : path + "." + key;
                     if (map.containsKey(key)) {
-                        throw new ConfigException(file + ":" + keyLine + ": " + key + ": given twice");
+                        throw new ConfigException(file + ":" + keyLine + ": " + keyPath + ": given twice");
                     }
                     p.nextToken();
-                    map.put(key, read(p, file));
+                    map.put(key, read(p, file, keyPath));
                     lines.put(key, keyLine);
                 }
                 return new YamlNode(map, line, lines);
@@ -63,7 +69,7 @@ final class YamlNode {
             case START_ARRAY: {
                 List<YamlNode> list = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(read(p, file));
+                    list.add(read(p, file, path + "[" + list.size() + "]"));
                 }
                 return new YamlNode(list, line, Map.of());
             }

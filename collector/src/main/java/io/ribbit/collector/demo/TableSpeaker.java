@@ -1,11 +1,13 @@
 package io.ribbit.collector.demo;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.ribbit.codec.BgpFrameDecoder;
 import io.ribbit.codec.BgpMessageDecoder;
 import io.ribbit.codec.BgpMessageEncoder;
@@ -36,12 +38,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
 /**
  * A small BGP speaker that announces a table read from a text file ({@code prefix|AS path|origin|MED}
  * per line) over a real BGP session, then End-of-RIB, then keeps the session up. Routes with the
- * same path are packed into one UPDATE, as routers do. Used by {@code ribbit demo}.
+ * same path are packed into one UPDATE, as routers do. It connects out ({@link #start}) or waits
+ * for one connection ({@link #listen}); every message it receives goes to an optional listener
+ * ({@link #onMessage}). Used by {@code ribbit demo} and the collector's tests.
  */
 public final class TableSpeaker implements AutoCloseable {
     /** One UPDATE's worth: shared attributes and their prefixes. */
@@ -53,8 +58,11 @@ public final class TableSpeaker implements AutoCloseable {
     private final int nextHop;
     private final List<Group> groups;
     private final int routes;
-    private Channel channel;
+    private volatile Channel channel;
+    private volatile Channel server;
+    private volatile Consumer<BgpMessage> listener = m -> { };
     private final CompletableFuture<Long> done = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     public TableSpeaker(long asn, int routerId, int nextHop, InputStream table) throws IOException {
         this.asn = asn;
@@ -125,40 +133,79 @@ public final class TableSpeaker implements AutoCloseable {
         return routes;
     }
 
+    /** Every message the speaker receives is handed to {@code l}, on the speaker's event loop. Set before starting. */
+    public TableSpeaker onMessage(Consumer<BgpMessage> l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Completes when the session's TCP connection has closed (either side). */
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
     /** Connects from {@code local} to {@code remote}; the future completes with the UPDATE count once all are sent. */
     public CompletableFuture<Long> start(EventLoopGroup group, Transport transport, InetSocketAddress local,
             InetSocketAddress remote) {
+        new Bootstrap().group(group).channel(transport.channelClass()).handler(initializer()).connect(remote, local)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        done.completeExceptionally(f.cause());
+                    }
+                });
+        return done;
+    }
+
+    /**
+     * Listens on {@code local} for the collector to connect (its active mode) and serves the first
+     * connection; returns the bound address. {@link #sent()} completes once the table is sent.
+     */
+    public InetSocketAddress listen(EventLoopGroup group, Transport transport, InetSocketAddress local)
+            throws InterruptedException {
+        server = new ServerBootstrap().group(group).channel(transport.serverChannelClass()).childHandler(initializer())
+                .bind(local).sync().channel();
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Completes with the UPDATE count once the table and End-of-RIB are sent. */
+    public CompletableFuture<Long> sent() {
+        return done;
+    }
+
+    private ChannelInitializer<Channel> initializer() {
         SessionOptions as4 = SessionOptions.AS4;
-        new Bootstrap().group(group).channel(transport.channelClass()).handler(new ChannelInitializer<Channel>() {
+        return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (channel != null) {
+                    ch.close(); // one session at a time
+                    return;
+                }
                 ch.pipeline().addLast(new BgpFrameDecoder(as4), new BgpMessageDecoder(as4), new BgpMessageEncoder(as4),
                         new Handler());
             }
-        }).connect(remote, local).addListener(f -> {
-            if (!f.isSuccess()) {
-                done.completeExceptionally(f.cause());
-            }
-        });
-        return done;
+        };
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
         private boolean established;
         private int next;
         private long sent;
+        private ScheduledFuture<?> keepalives;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             ctx.writeAndFlush(OpenMessage.of(asn, 90, routerId, List.of(new Capability.Multiprotocol(AfiSafi.IPV4_UNICAST),
                     new Capability.RouteRefresh(Capability.ROUTE_REFRESH), new Capability.FourOctetAs(asn))));
-            ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(KeepaliveMessage.INSTANCE), 30, 30, TimeUnit.SECONDS);
+            keepalives = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(KeepaliveMessage.INSTANCE), 30, 30,
+                    TimeUnit.SECONDS);
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             BgpMessage m = (BgpMessage) msg;
+            listener.accept(m);
             if (m instanceof OpenMessage) {
                 ctx.writeAndFlush(KeepaliveMessage.INSTANCE);
             } else if (m instanceof KeepaliveMessage && !established) {
@@ -192,7 +239,11 @@ public final class TableSpeaker implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (keepalives != null) {
+                keepalives.cancel(false);
+            }
             done.completeExceptionally(new IOException("session closed by the collector"));
+            closed.complete(null);
         }
 
         @Override
@@ -202,8 +253,12 @@ public final class TableSpeaker implements AutoCloseable {
         }
     }
 
+    /** Closes the session (a plain TCP close, no NOTIFICATION) and the listening socket, if any. */
     @Override
     public void close() {
+        if (server != null) {
+            server.close();
+        }
         if (channel != null) {
             channel.close();
         }

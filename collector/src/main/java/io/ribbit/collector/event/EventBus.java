@@ -125,6 +125,11 @@ public final class EventBus implements AutoCloseable {
             Event e = queue.poll();
             if (e == null) {
                 flushAll();
+                if (!paused.isEmpty() && pending.get() <= lowWatermark) {
+                    // A producer crossed the high watermark but added itself to `paused` only after this
+                    // thread had drained the queue: nothing left to write would ever resume it.
+                    resumeAll();
+                }
                 if (closing && queue.isEmpty()) {
                     return;
                 }

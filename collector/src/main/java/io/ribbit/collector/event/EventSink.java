@@ -33,6 +33,14 @@ public final class EventSink implements AutoCloseable {
         return new EventSink(config, new BufferedOutputStream(new FileOutputStream(p.toFile(), true), 1 << 20));
     }
 
+    /**
+     * A sink over a stream the caller opened (embedding, tests): {@code config} gives its name and
+     * raw flag; {@link #close()} closes the stream for {@code FILE} sinks.
+     */
+    public static EventSink of(EventSinkConfig config, OutputStream out) {
+        return new EventSink(config, out);
+    }
+
     public EventSinkConfig config() {
         return config;
     }

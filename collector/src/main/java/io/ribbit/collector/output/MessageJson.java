@@ -50,6 +50,9 @@ public final class MessageJson {
             writeOpen(g, o, direction);
         } else if (m instanceof NotificationMessage n) {
             g.writeStringField("type", "NOTIFICATION");
+            if (direction != null) {
+                g.writeStringField("direction", direction);
+            }
             writeNotification(g, n);
         } else if (m instanceof KeepaliveMessage) {
             g.writeStringField("type", "KEEPALIVE");

@@ -57,7 +57,7 @@ public final class Peer implements EventBus.Throttled {
     private final PeerMeters meters;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10);
     private final List<Session> sessions = new ArrayList<>(2);
-    private SessionState state = SessionState.IDLE;
+    private volatile SessionState state = SessionState.IDLE; // read by metrics and status from other threads
     private Session established;
     private long establishedAt;
     private long remoteAs;
@@ -69,6 +69,7 @@ public final class Peer implements EventBus.Throttled {
     private volatile Session establishedView;
     private final Map<AfiSafi, Integer> longLivedStale = new HashMap<>();
     private boolean warned;
+    private Session overLimit; // the session being closed for max-prefixes: its later UPDATEs are dropped
     private long blockedUntil;
     private boolean stopped;
     private volatile boolean readingPaused;
@@ -127,9 +128,15 @@ public final class Peer implements EventBus.Throttled {
         return readingPaused;
     }
 
+    /** Whether the established session's channel is reading (autoRead), or null when none is established. */
+    Boolean establishedAutoRead() {
+        Session s = establishedView;
+        return s == null ? null : s.channel.config().isAutoRead();
+    }
+
     /** The OPEN the established session received, or null. */
     public OpenMessage receivedOpen() {
-        Session s = established;
+        Session s = establishedView;
         return s == null ? null : s.theirOpen();
     }
 
@@ -312,6 +319,7 @@ public final class Peer implements EventBus.Throttled {
                 return;
             }
             established = s;
+            establishedView = s;
             establishedAt = System.nanoTime();
             transition(SessionState.ESTABLISHED);
             meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
@@ -343,8 +351,8 @@ public final class Peer implements EventBus.Throttled {
 
     void onUpdate(Session s, UpdateMessage u, byte[] raw) {
         inLoop(() -> {
-            if (s != established) {
-                return;
+            if (s != established || s == overLimit) {
+                return; // UPDATEs read before the max-prefixes Cease closed the session are not applied
             }
             meters.updates.increment();
             if (!u.problems().isEmpty()) {
@@ -390,6 +398,7 @@ public final class Peer implements EventBus.Throttled {
             LOG.warn("peer {}: {} routes exceed max-prefixes {}; closing, reconnect in {} s", name, n, max,
                     config.maxPrefixesRestart());
             blockedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxPrefixesRestart());
+            overLimit = s;
             runOn(s, () -> s.fail(new NotificationMessage(BgpError.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, data),
                     DownReason.Kind.MAX_PREFIXES, n + " routes exceed max-prefixes " + max));
         }
@@ -413,7 +422,7 @@ public final class Peer implements EventBus.Throttled {
 
     /** Asks the peer to re-send its routes (RFC 2918); false when not negotiated or not up. */
     public boolean requestRefresh(AfiSafi family) {
-        Session s = established;
+        Session s = establishedView;
         if (s == null || !s.negotiated().routeRefresh() || !s.negotiated().families().contains(family)) {
             return false;
         }
@@ -427,6 +436,9 @@ public final class Peer implements EventBus.Throttled {
                 return;
             }
             boolean wasEstablished = s == established;
+            if (s == overLimit) {
+                overLimit = null;
+            }
             if (!wasEstablished) {
                 LOG.debug("peer {}: {} connection ended in {}: {}", name, s.describe(), s.state(), reason.detail());
                 if (established == null && sessions.isEmpty()) {
@@ -442,6 +454,7 @@ public final class Peer implements EventBus.Throttled {
             }
             long upNanos = System.nanoTime() - establishedAt;
             established = null;
+            establishedView = null;
             establishedAt = 0;
             warned = false;
             transition(SessionState.IDLE);
@@ -616,7 +629,7 @@ public final class Peer implements EventBus.Throttled {
     @Override
     public void pauseReading() {
         readingPaused = true;
-        Session s = established;
+        Session s = establishedView; // may be called from a session's loop (a NOTIFICATION event)
         if (s != null) {
             s.channel.config().setAutoRead(false);
         }
@@ -650,7 +663,7 @@ public final class Peer implements EventBus.Throttled {
 
     /** Families negotiated with the established session, empty when down. */
     public Set<AfiSafi> negotiatedFamilies() {
-        Session s = established;
+        Session s = establishedView;
         return s == null ? Set.of() : s.negotiated().families();
     }
 
