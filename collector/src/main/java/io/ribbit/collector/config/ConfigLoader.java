@@ -27,7 +27,7 @@ public final class ConfigLoader {
     private static final Set<String> NEIGHBOR = Set.of("address", "remote-as", "mode", "port", "hold-time",
             "families", "add-path-receive", "max-prefixes", "max-prefixes-warning", "max-prefixes-restart",
             "description", "local-address", "connect-retry", "idle-hold-time", "idle-hold-time-max",
-            "graceful-restart");
+            "graceful-restart", "role", "strict-role");
     private static final Set<String> SINK = Set.of("type", "path", "include-raw");
 
     private final String file;
@@ -258,12 +258,32 @@ public final class ConfigLoader {
         int idleHold = (int) number(m, key, "idle-hold-time", 5, 0, 3600);
         int idleHoldMax = (int) number(m, key, "idle-hold-time-max", 300, 0, 86400);
         boolean gr = bool(m, key, "graceful-restart", true);
+        int role = NeighborConfig.NO_ROLE;
+        YamlNode rn = m.get("role");
+        if (rn != null) {
+            role = switch (String.valueOf(rn.value).toLowerCase(Locale.ROOT)) {
+                case "provider" -> 0;
+                case "rs" -> 1;
+                case "rs-client" -> 2;
+                case "customer" -> 3;
+                case "peer" -> 4;
+                default -> {
+                    error(rn.line, key + ".role", "must be provider, rs, rs-client, customer or peer (RFC 9234), got '"
+                            + rn.value + "'");
+                    yield NeighborConfig.NO_ROLE;
+                }
+            };
+        }
+        boolean strictRole = bool(m, key, "strict-role", false);
+        if (strictRole && rn == null) {
+            error(m.get("strict-role").line, key + ".strict-role", "needs a role");
+        }
         if (address == null) {
             return null;
         }
         return new NeighborConfig(address, prefixLength, remoteAs, mode, port, holdTime, List.copyOf(families),
                 addPath, maxPrefixes, warn, restart, description, local, connectRetry, idleHold,
-                Math.max(idleHold, idleHoldMax), gr, n.line);
+                Math.max(idleHold, idleHoldMax), gr, role, strictRole, n.line);
     }
 
     private void checkOverlaps(List<NeighborConfig> neighbors) {

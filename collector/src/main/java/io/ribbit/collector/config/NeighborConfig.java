@@ -28,7 +28,12 @@ public record NeighborConfig(
         int idleHoldTime,
         int idleHoldTimeMax,
         boolean gracefulRestart,
+        int role,
+        boolean strictRole,
         int line) {
+
+    /** No BGP role configured (RFC 9234 role capability not sent). */
+    public static final int NO_ROLE = -1;
 
     /** RFC 4271 §8.1.1 PassiveTcpEstablishment / active: who opens the TCP connection. */
     public enum Mode {

@@ -245,30 +245,7 @@ public final class Peer implements EventBus.Throttled {
      * @return the NOTIFICATION to refuse it with, or null
      */
     NotificationMessage checkOpen(OpenMessage open) {
-        long expected = config.remoteAs();
-        if (expected >= 0 && open.asn() != expected) {
-            return new NotificationMessage(BgpError.BAD_PEER_AS,
-                    new byte[] {(byte) (open.myAs() >>> 8), (byte) open.myAs()});
-        }
-        if (open.bgpIdentifier() == ctx.routerId() && open.asn() == ctx.localAs()) {
-            return new NotificationMessage(BgpError.BAD_BGP_IDENTIFIER, null); // RFC 6286 §2.2: iBGP ids differ
-        }
-        Set<AfiSafi> common = new java.util.HashSet<>(Negotiated.mpFamilies(open));
-        common.retainAll(config.families());
-        if (common.isEmpty()) {
-            io.netty.buffer.ByteBuf data = io.netty.buffer.Unpooled.buffer();
-            try {
-                for (AfiSafi f : config.families()) {
-                    io.ribbit.codec.capability.CapabilityCodec.encode(new Capability.Multiprotocol(f), data);
-                }
-                byte[] d = new byte[data.readableBytes()];
-                data.readBytes(d);
-                return new NotificationMessage(BgpError.UNSUPPORTED_CAPABILITY, d);
-            } finally {
-                data.release();
-            }
-        }
-        return null;
+        return OpenPolicy.check(config, ctx.routerId(), ctx.localAs(), open);
     }
 
     /** The peer's OPEN was accepted: collision detection (RFC 4271 §6.8), OpenConfirm. */
@@ -342,7 +319,18 @@ public final class Peer implements EventBus.Throttled {
                 restartTimer.cancel(false);
                 restartTimer = null;
             }
-            staleFamilies.retainAll(n.families());
+            // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
+            // negotiated any more) go at once; the others wait for End-of-RIB.
+            for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
+                boolean preserved = n.families().contains(fam) && n.peerGracefulRestart() != null
+                        && n.peerGracefulRestart().families().stream()
+                                .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
+                if (!preserved) {
+                    int swept = rib.sweepStale(fam);
+                    staleFamilies.remove(fam);
+                    LOG.info("peer {}: {} stale {} routes removed (forwarding state not preserved)", name, swept, fam);
+                }
+            }
             if (!staleFamilies.isEmpty()) {
                 staleTimer = loop.schedule(this::sweepAllStale, ctx.staleRoutesTime(), TimeUnit.SECONDS);
             }

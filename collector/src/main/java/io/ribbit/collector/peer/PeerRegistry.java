@@ -179,6 +179,9 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             }
             caps.add(new Capability.LongLivedGracefulRestart(ll));
         }
+        if (n.role() != NeighborConfig.NO_ROLE) {
+            caps.add(new Capability.BgpRole(n.role()));
+        }
         caps.add(new Capability.ExtendedMessage());
         caps.add(new Capability.SoftwareVersion(VERSION));
         return OpenMessage.of(config.localAs(), n.holdTime(), config.routerId(), caps);
