@@ -1,5 +1,8 @@
 package io.ribbit.collector;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -14,21 +17,31 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.NetUtil;
+import io.ribbit.codec.capability.Capability;
+import io.ribbit.codec.message.OpenMessage;
+import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.config.EventSinkConfig;
 import io.ribbit.collector.config.RibbitConfig;
 import io.ribbit.collector.event.EventBus;
 import io.ribbit.collector.event.EventSink;
 import io.ribbit.collector.http.HttpServer;
 import io.ribbit.collector.metrics.RibbitMeters;
+import io.ribbit.collector.peer.Peer;
 import io.ribbit.collector.peer.PeerRegistry;
 import io.ribbit.collector.peer.SessionState;
 import io.ribbit.collector.peer.Transport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -41,6 +54,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
     /** What {@code scrape()} writes: the Prometheus text format 0.0.4 (PrometheusTextFormatWriter.CONTENT_TYPE). */
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String PEERS_API = "/api/peers/";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RibbitConfig config;
     private final PrometheusMeterRegistry registry;
@@ -128,12 +143,76 @@ public final class Daemon implements AutoCloseable {
             http.get("/health", () -> HttpServer.Response.text(closed ? 503 : 200, closed ? "stopping\n" : "ok\n"));
             http.get("/ready", () -> ready && !closed ? HttpServer.Response.text(200, "ready\n")
                     : HttpServer.Response.text(503, "not ready\n"));
+            http.prefix(PEERS_API, this::peersApi);
             httpAddress = http.start(config.http().socketAddress(), boss, transport);
-            LOG.info("HTTP on http://{}:{}/ (/metrics, /health, /ready)", httpAddress.getHostString(),
+            LOG.info("HTTP on http://{}:{}/ (/metrics, /health, /ready, POST /api/peers/PEER/refresh)", httpAddress.getHostString(),
                     httpAddress.getPort());
         }
         peers.start();
         ready = true;
+    }
+
+    /**
+     * {@code POST /api/peers/{peer}/refresh[?family=ipv4-unicast]}: asks the peer to re-send its
+     * routes (ROUTE-REFRESH, RFC 2918), for one family or every negotiated one. 202 when sent; 404
+     * unknown peer; 409 not Established or route refresh not negotiated; 400 bad family; 405 not POST.
+     */
+    private HttpServer.Response peersApi(HttpMethod method, QueryStringDecoder uri, String body) {
+        String[] rest = uri.path().substring(PEERS_API.length()).split("/", -1);
+        if (rest.length != 2 || !rest[1].equals("refresh")) {
+            return jsonError(404, "not found: " + uri.path());
+        }
+        if (!method.equals(HttpMethod.POST)) {
+            return jsonError(405, "method not allowed: use POST");
+        }
+        // An IP literal only: never a DNS lookup on the HTTP event loop.
+        byte[] ip = NetUtil.createByteArrayFromIpAddressString(rest[0]);
+        Peer p = null;
+        if (ip != null) {
+            try {
+                p = peers.peer(InetAddress.getByAddress(ip));
+            } catch (UnknownHostException e) {
+                p = null; // not reached: the length is 4 or 16
+            }
+        }
+        if (p == null) {
+            return jsonError(404, "unknown peer: " + rest[0]);
+        }
+        List<String> asked = uri.parameters().getOrDefault("family", List.of());
+        AfiSafi family = null;
+        if (!asked.isEmpty()) {
+            family = asked.size() == 1 ? AfiSafi.parse(asked.get(0)) : null;
+            if (family == null) {
+                return jsonError(400, "bad family: " + String.join(",", asked) + " (e.g. ipv4-unicast)");
+            }
+        }
+        OpenMessage theirs = p.receivedOpen();
+        if (p.state() != SessionState.ESTABLISHED || theirs == null) {
+            return jsonError(409, "peer " + p.name() + " is not Established (" + p.state() + ")");
+        }
+        // Ribbit always advertises route refresh (PeerRegistry.buildOpen): negotiated iff the peer did too.
+        if (!theirs.hasCapability(Capability.ROUTE_REFRESH) && !theirs.hasCapability(Capability.ROUTE_REFRESH_CISCO)) {
+            return jsonError(409, "route refresh not negotiated with peer " + p.name());
+        }
+        Set<AfiSafi> negotiated = p.negotiatedFamilies();
+        if (family != null && !negotiated.contains(family)) {
+            return jsonError(400, "family " + family.name() + " not negotiated with peer " + p.name());
+        }
+        List<AfiSafi> families = family != null ? List.of(family) : List.copyOf(negotiated);
+        ObjectNode out = JSON.createObjectNode().put("peer", p.name());
+        ArrayNode sent = out.putArray("families");
+        for (AfiSafi f : families) {
+            if (!p.requestRefresh(f)) {
+                return jsonError(409, "peer " + p.name() + " is no longer Established");
+            }
+            sent.add(f.name());
+        }
+        LOG.info("peer {}: ROUTE-REFRESH requested over HTTP for {}", p.name(), families);
+        return HttpServer.Response.json(202, out + "\n");
+    }
+
+    private static HttpServer.Response jsonError(int status, String message) {
+        return HttpServer.Response.json(status, JSON.createObjectNode().put("error", message) + "\n");
     }
 
     public PrometheusMeterRegistry registry() {

@@ -44,7 +44,19 @@ public final class TestSpeaker implements AutoCloseable {
     /** Connects from {@code localIp} (any 127.0.0.x) to the collector at {@code collector}. */
     public static TestSpeaker connect(TestTable table, Path dir, long asn, String localIp, InetSocketAddress collector)
             throws IOException {
+        return connect(table, dir, asn, localIp, collector, t -> { });
+    }
+
+    /** As {@link #connect(TestTable, Path, long, String, InetSocketAddress)}, configuring the speaker first (capabilities, End-of-RIB). */
+    public static TestSpeaker connect(TestTable table, Path dir, long asn, String localIp, InetSocketAddress collector,
+            java.util.function.Consumer<TableSpeaker> setup) throws IOException {
         TestSpeaker s = new TestSpeaker(table, dir, asn, localIp);
+        try {
+            setup.accept(s.speaker);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
         s.speaker.start(s.group, Transport.best(), new InetSocketAddress(localIp, 0), collector);
         return s;
     }

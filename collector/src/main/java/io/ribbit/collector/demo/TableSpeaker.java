@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ribbit.codec.BgpFrameDecoder;
@@ -22,7 +23,9 @@ import io.ribbit.codec.attr.Uint32Attribute;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.message.BgpMessage;
 import io.ribbit.codec.message.KeepaliveMessage;
+import io.ribbit.codec.message.NotificationMessage;
 import io.ribbit.codec.message.OpenMessage;
+import io.ribbit.codec.message.RouteRefreshMessage;
 import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.PrefixList;
@@ -61,6 +64,10 @@ public final class TableSpeaker implements AutoCloseable {
     private volatile Channel channel;
     private volatile Channel server;
     private volatile Consumer<BgpMessage> listener = m -> { };
+    private volatile boolean routeRefresh = true;
+    private volatile boolean enhancedRouteRefresh;
+    private volatile List<Capability> extraCapabilities = List.of();
+    private volatile boolean endOfRib = true;
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
@@ -139,6 +146,103 @@ public final class TableSpeaker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Capabilities added to the OPEN after the default ones (e.g. graceful restart, RFC 4724, and
+     * long-lived graceful restart, RFC 9494). Set before starting.
+     */
+    public TableSpeaker capabilities(List<Capability> extra) {
+        this.extraCapabilities = List.copyOf(extra);
+        return this;
+    }
+
+    /** Whether End-of-RIB follows the table (default true); without it, {@link #sendEndOfRib()} sends it. Set before starting. */
+    public TableSpeaker endOfRib(boolean send) {
+        this.endOfRib = send;
+        return this;
+    }
+
+    /** Sends End-of-RIB for IPv4 unicast now (after {@code endOfRib(false)}). */
+    public void sendEndOfRib() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.writeAndFlush(UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+        }
+    }
+
+    /** Sends {@code n} and closes the connection once it is written (RFC 4271 §6). */
+    public void notifyAndClose(NotificationMessage n) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.writeAndFlush(n).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Drops the connection abruptly: a TCP reset (SO_LINGER 0), no NOTIFICATION, as when a speaker crashes. */
+    public void abort() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                ch.close();
+            });
+        }
+    }
+
+    /**
+     * Which route refresh capabilities the OPEN advertises: route refresh (2, RFC 2918; on by
+     * default) and enhanced route refresh (70, RFC 7313; off by default). Set before starting.
+     */
+    public TableSpeaker routeRefresh(boolean routeRefresh, boolean enhanced) {
+        this.routeRefresh = routeRefresh;
+        this.enhancedRouteRefresh = enhanced;
+        return this;
+    }
+
+    /**
+     * An enhanced route refresh (RFC 7313 §4) of IPv4 unicast on the established session: BoRR,
+     * the table's routes whose prefix is in {@code prefixes} (with their attributes, packed as in
+     * the initial table), then EoRR. The collector keeps only what was re-announced. Completes once
+     * everything is written; a speaker that did not advertise capability 70 should not call this.
+     */
+    public CompletableFuture<Void> enhancedRefresh(java.util.Collection<String> prefixes) {
+        Channel ch = channel;
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (ch == null || !ch.isActive()) {
+            f.completeExceptionally(new IllegalStateException("no session"));
+            return f;
+        }
+        java.util.Set<Long> wanted = new java.util.HashSet<>();
+        for (String p : prefixes) {
+            wanted.add(packed(p));
+        }
+        ch.eventLoop().execute(() -> {
+            PrefixList none = PrefixList.empty(AfiSafi.IPV4_UNICAST);
+            ch.write(new RouteRefreshMessage(AfiSafi.IPV4_UNICAST, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null));
+            for (Group g : groups) {
+                long[] keep = new long[g.size()];
+                int n = 0;
+                for (int i = 0; i < g.size(); i++) {
+                    if (wanted.contains(g.prefixes()[i])) {
+                        keep[n++] = g.prefixes()[i];
+                    }
+                }
+                if (n > 0) {
+                    ch.write(UpdateMessage.of(none, g.attributes(),
+                            new PrefixList(AfiSafi.IPV4_UNICAST, n, Arrays.copyOf(keep, n), null, null, null)));
+                }
+            }
+            ch.writeAndFlush(new RouteRefreshMessage(AfiSafi.IPV4_UNICAST, RouteRefreshMessage.END_OF_ROUTE_REFRESH,
+                    null)).addListener(w -> {
+                        if (w.isSuccess()) {
+                            f.complete(null);
+                        } else {
+                            f.completeExceptionally(w.cause());
+                        }
+                    });
+        });
+        return f;
+    }
+
     /** Completes when the session's TCP connection has closed (either side). */
     public CompletableFuture<Void> closeFuture() {
         return closed;
@@ -187,6 +291,15 @@ public final class TableSpeaker implements AutoCloseable {
         };
     }
 
+    private List<Capability> withExtra(List<Capability> caps) {
+        if (extraCapabilities.isEmpty()) {
+            return caps;
+        }
+        List<Capability> all = new ArrayList<>(caps);
+        all.addAll(extraCapabilities);
+        return all;
+    }
+
     private final class Handler extends ChannelInboundHandlerAdapter {
         private boolean established;
         private int next;
@@ -196,8 +309,16 @@ public final class TableSpeaker implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
-            ctx.writeAndFlush(OpenMessage.of(asn, 90, routerId, List.of(new Capability.Multiprotocol(AfiSafi.IPV4_UNICAST),
-                    new Capability.RouteRefresh(Capability.ROUTE_REFRESH), new Capability.FourOctetAs(asn))));
+            List<Capability> caps = new ArrayList<>();
+            caps.add(new Capability.Multiprotocol(AfiSafi.IPV4_UNICAST));
+            if (routeRefresh) {
+                caps.add(new Capability.RouteRefresh(Capability.ROUTE_REFRESH));
+            }
+            if (enhancedRouteRefresh) {
+                caps.add(new Capability.EnhancedRouteRefresh());
+            }
+            caps.add(new Capability.FourOctetAs(asn));
+            ctx.writeAndFlush(OpenMessage.of(asn, 90, routerId, withExtra(caps)));
             keepalives = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(KeepaliveMessage.INSTANCE), 30, 30,
                     TimeUnit.SECONDS);
         }
@@ -231,7 +352,9 @@ public final class TableSpeaker implements AutoCloseable {
             }
             if (next == groups.size()) {
                 next++;
-                ctx.write(UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+                if (endOfRib) {
+                    ctx.write(UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+                }
                 done.complete(sent);
             }
             ctx.flush();

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP side on Netty's HTTP codec: {@code /metrics} (Prometheus text), {@code /health},
- * {@code /ready}, and any routes registered later (the query API). Small responses are built in
+ * {@code /ready}, and any routes registered later (exact paths, or path prefixes for the API). Small responses are built in
  * memory; handlers run on the HTTP event loop, never on a peer's.
  */
 public final class HttpServer implements AutoCloseable {
@@ -52,11 +52,34 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+    private final Map<String, Handler> prefixes = new ConcurrentHashMap<>();
     private Channel channel;
 
     public HttpServer route(String path, Handler h) {
         routes.put(path, h);
         return this;
+    }
+
+    /**
+     * Routes every path that starts with {@code prefix} (e.g. {@code /api/peers/}) to {@code h},
+     * which reads the rest of {@code uri.path()} itself. Exact routes win; among prefixes, the longest.
+     */
+    public HttpServer prefix(String prefix, Handler h) {
+        prefixes.put(prefix, h);
+        return this;
+    }
+
+    private Handler handlerFor(String path) {
+        Handler h = routes.get(path);
+        String best = null;
+        if (h == null) {
+            for (String p : prefixes.keySet()) {
+                if (path.startsWith(p) && (best == null || p.length() > best.length())) {
+                    best = p;
+                }
+            }
+        }
+        return best == null ? h : prefixes.get(best);
     }
 
     public HttpServer get(String path, Supplier<Response> s) {
@@ -82,7 +105,7 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-            Handler h = routes.get(uri.path());
+            Handler h = handlerFor(uri.path());
             Response r;
             if (h == null) {
                 r = Response.text(404, "not found\n");

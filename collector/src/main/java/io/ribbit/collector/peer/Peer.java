@@ -315,10 +315,7 @@ public final class Peer implements EventBus.Throttled {
                 runOn(s, () -> s.send(UpdateMessage.endOfRib(fam)));
             }
             // Graceful restart: stale routes wait for the peer's End-of-RIB, bounded by a timer.
-            if (restartTimer != null) {
-                restartTimer.cancel(false);
-                restartTimer = null;
-            }
+            cancelStaleTimers();
             // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
             // negotiated any more) go at once; the others wait for End-of-RIB.
             for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
@@ -357,6 +354,9 @@ public final class Peer implements EventBus.Throttled {
             if (eor != null && staleFamilies.remove(eor)) {
                 int swept = rib.sweepStale(eor);
                 LOG.info("peer {}: End-of-RIB {}, {} stale routes removed", name, eor, swept);
+                if (staleFamilies.isEmpty()) {
+                    cancelStaleTimers();
+                }
             }
             checkMaxPrefixes(s, u);
         });
@@ -484,9 +484,13 @@ public final class Peer implements EventBus.Throttled {
                         .anyMatch(c -> (((Capability.GracefulRestart) c).flags()
                                 & Capability.GracefulRestart.FLAG_NOTIFICATION) != 0));
         boolean hardReset = notification && reason.notification().code() == 6 && reason.notification().subcode() == 9;
+        // RFC 9494 §4.2: with a Restart Time of zero, long-lived stale retention begins at once.
+        boolean longLived = n != null && n.peerLongLived() != null && n.peerLongLived().families().stream()
+                .anyMatch(lf -> grFamilies.contains(lf.family()) && lf.staleTime() > 0);
         boolean keep = config.gracefulRestart() && !grFamilies.isEmpty() && !stopped
                 && (!notification || (nBit && !hardReset)) && reason.kind() != DownReason.Kind.MAX_PREFIXES
-                && n.peerGracefulRestart().restartTime() > 0;
+                && (n.peerGracefulRestart().restartTime() > 0 || longLived);
+        cancelStaleTimers();
         if (!keep) {
             long flushed = rib.clear();
             staleFamilies.clear();
@@ -515,7 +519,23 @@ public final class Peer implements EventBus.Throttled {
                 }
             }
         }
-        restartTimer = loop.schedule(this::restartTimerExpired, restart, TimeUnit.SECONDS);
+        if (restart == 0) {
+            restartTimerExpired();
+        } else {
+            restartTimer = loop.schedule(this::restartTimerExpired, restart, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Stops the restart / long-lived stale timer and the End-of-RIB wait timer. */
+    private void cancelStaleTimers() {
+        if (restartTimer != null) {
+            restartTimer.cancel(false);
+            restartTimer = null;
+        }
+        if (staleTimer != null) {
+            staleTimer.cancel(false);
+            staleTimer = null;
+        }
     }
 
     /** The peer did not come back within its Restart Time: drop stale routes, or go long-lived (RFC 9494 §4.2). */
@@ -546,6 +566,7 @@ public final class Peer implements EventBus.Throttled {
 
     private void sweepAllStale() {
         staleTimer = null;
+        restartTimer = null;
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
             int n = rib.sweepStale(f);
             if (n > 0) {
