@@ -611,9 +611,13 @@ public final class Peer implements EventBus.Throttled {
         state = to;
     }
 
+    /**
+     * Publishes a message event from the peer's loop, so events keep wire order even when a
+     * session's channel runs on another loop (UPDATEs are applied on the peer's loop too).
+     */
     void event(BgpMessage m, String direction, byte[] raw) {
         String type = m instanceof MalformedMessage ? "MALFORMED" : m.type().name();
-        publish(type, m, direction, raw, null);
+        inLoop(() -> publish(type, m, direction, raw, null));
     }
 
     private void stateEvent(Map<String, Object> fields) {
