@@ -239,6 +239,38 @@ public final class Daemon implements AutoCloseable {
         return peers.peers().stream().filter(p -> p.state() == SessionState.ESTABLISHED).count();
     }
 
+    /**
+     * Applies a reloaded configuration (SIGHUP): neighbors are added, removed (Cease 6/3) or
+     * re-created when changed. Other settings (listen, http, events, router-id, local-as, name)
+     * need a restart; a change to them is logged and ignored.
+     */
+    public void reload(RibbitConfig next) {
+        List<String> ignored = new ArrayList<>();
+        if (!next.name().equals(config.name())) {
+            ignored.add("name");
+        }
+        if (next.routerId() != config.routerId()) {
+            ignored.add("router-id");
+        }
+        if (next.localAs() != config.localAs()) {
+            ignored.add("local-as");
+        }
+        if (!next.listen().equals(config.listen())) {
+            ignored.add("listen");
+        }
+        if (!java.util.Objects.equals(next.http(), config.http())) {
+            ignored.add("http");
+        }
+        if (!next.events().stream().map(EventSinkConfig::name).toList()
+                .equals(config.events().stream().map(EventSinkConfig::name).toList())) {
+            ignored.add("events");
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warn("reload: {} changed; these take effect after a restart", String.join(", ", ignored));
+        }
+        LOG.info("reload: {}", peers.reconfigure(next.neighbors()));
+    }
+
     /** Administrative shutdown: Cease 6/2 + message to every peer, flush events, stop. */
     @Override
     public void close() {

@@ -25,7 +25,16 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        return runUntilSignalled(new Daemon(c), null);
+        Daemon d = new Daemon(c);
+        Signals.onHangup(() -> {
+            try {
+                d.reload(ConfigLoader.load(config));
+            } catch (ConfigException e) {
+                org.apache.logging.log4j.LogManager.getLogger(RunCommand.class)
+                        .error("reload refused, the running configuration stays:\n{}", e.getMessage());
+            }
+        });
+        return runUntilSignalled(d, null);
     }
 
     /** Starts the daemon and blocks until SIGTERM/SIGINT (or {@code stop} counts down), then shuts down cleanly. */

@@ -10,6 +10,15 @@ final class Signals {
     private Signals() {
     }
 
+    /** SIGHUP: reload the configuration. */
+    static void onHangup(Runnable r) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> r.run());
+        } catch (IllegalArgumentException e) {
+            // not available on this platform
+        }
+    }
+
     static void onTerminate(Runnable r) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {

@@ -48,6 +48,18 @@ public record NeighborConfig(
         }
     }
 
+    /** Equal settings, wherever in the file they are (the line number is not a setting). */
+    public boolean sameSettings(NeighborConfig o) {
+        return o != null && address.equals(o.address) && prefixLength == o.prefixLength && remoteAs == o.remoteAs
+                && mode == o.mode && port == o.port && holdTime == o.holdTime && families.equals(o.families)
+                && addPathReceive == o.addPathReceive && maxPrefixes == o.maxPrefixes
+                && maxPrefixesWarning == o.maxPrefixesWarning && maxPrefixesRestart == o.maxPrefixesRestart
+                && description.equals(o.description) && java.util.Objects.equals(localAddress, o.localAddress)
+                && connectRetry == o.connectRetry && idleHoldTime == o.idleHoldTime
+                && idleHoldTimeMax == o.idleHoldTimeMax && gracefulRestart == o.gracefulRestart && role == o.role
+                && strictRole == o.strictRole;
+    }
+
     public boolean dynamic() {
         return prefixLength < (address.getAddress().length * 8);
     }

@@ -590,6 +590,38 @@ public final class Peer implements EventBus.Throttled {
         });
     }
 
+    /**
+     * The neighbor was removed from the configuration (or changed): Cease 6/3 Peer De-configured
+     * (RFC 4486) on every connection, routes dropped, then {@code after} runs on the peer's loop
+     * once no connection is left.
+     */
+    void deconfigure(Runnable after) {
+        inLoop(() -> {
+            stopped = true;
+            if (connectTimer != null) {
+                connectTimer.cancel(false);
+            }
+            if (restartTimer != null) {
+                restartTimer.cancel(false);
+            }
+            NotificationMessage n = new NotificationMessage(BgpError.PEER_DE_CONFIGURED, null);
+            for (Session s : new ArrayList<>(sessions)) {
+                runOn(s, () -> s.fail(n, DownReason.Kind.SHUTDOWN, "peer de-configured"));
+            }
+            waitClosed(after, 50);
+        });
+    }
+
+    private void waitClosed(Runnable after, int triesLeft) {
+        if (sessions.isEmpty() || triesLeft == 0) {
+            rib.clear();
+            staleFamilies.clear();
+            after.run();
+        } else {
+            loop.schedule(() -> waitClosed(after, triesLeft - 1), 20, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** True once every connection is closed (after {@link #shutdown}). */
     boolean closed() {
         return sessions.isEmpty();

@@ -39,6 +39,8 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
     private static final String VERSION = "Ribbit " + versionText();
 
     private final RibbitConfig config;
+    /** The neighbors in force: the configuration's, then each reload's (read by the acceptor). */
+    private volatile List<NeighborConfig> neighbors;
     private final MeterRegistry registry;
     private final EventBus events;
     private final Transport transport;
@@ -58,6 +60,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
         this.transport = transport;
         this.boss = boss;
         this.workers = workers;
+        this.neighbors = config.neighbors();
         this.rejected = Counter.builder(RibbitMeters.CONNECTIONS_REJECTED.meterName())
                 .description(RibbitMeters.CONNECTIONS_REJECTED.description()).register(registry);
     }
@@ -107,7 +110,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
         Peer p = peers.get(remote);
         if (p == null) {
             NeighborConfig match = null;
-            for (NeighborConfig n : config.neighbors()) {
+            for (NeighborConfig n : neighbors) {
                 if (n.dynamic() && n.matches(remote) && (match == null || n.prefixLength() > match.prefixLength())) {
                     match = n;
                 }
@@ -204,6 +207,43 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
                 p.close();
             }
         });
+    }
+
+    /**
+     * Applies a reloaded neighbor list: neighbors removed or changed get Cease 6/3 (Peer
+     * De-configured) and are dropped with their routes and metric series; new ones start;
+     * unchanged ones are not touched. Returns a summary for the log.
+     */
+    public String reconfigure(List<NeighborConfig> next) {
+        int removed = 0;
+        int added = 0;
+        for (Peer p : new ArrayList<>(peers.values())) {
+            NeighborConfig now = p.config();
+            boolean keep = next.stream().anyMatch(n -> n.sameSettings(now));
+            if (!keep) {
+                removed++;
+                opens.remove(now);
+                LOG.info("neighbor {} removed or changed in the configuration: de-configuring", p.name());
+                p.deconfigure(() -> {
+                    if (peers.remove(p.address(), p)) {
+                        p.close();
+                    }
+                });
+            }
+        }
+        this.neighbors = List.copyOf(next);
+        for (NeighborConfig n : next) {
+            if (!n.dynamic() && !peers.containsKey(n.address())) {
+                Peer p = new Peer(n, n.address(), this, workers.next());
+                if (peers.putIfAbsent(n.address(), p) == null) {
+                    added++;
+                    p.start();
+                } else {
+                    p.close();
+                }
+            }
+        }
+        return removed + " neighbor(s) removed or changed, " + added + " added";
     }
 
     /** Sends Cease 6/2 with the message to every peer and waits (bounded) for the connections to close. */
