@@ -263,7 +263,7 @@ public final class Peer implements EventBus.Throttled {
                     closeCollision(s);
                     return;
                 }
-                if (other.state() == SessionState.OPEN_CONFIRM) {
+                if (other.state() == SessionState.OPEN_CONFIRM || other.theirOpen() != null) {
                     // §6.8: the side with the higher BGP Identifier keeps the connection it initiated.
                     // Lower local id: close the connection we initiated; else the one the peer initiated.
                     boolean closeOutbound = Integer.compareUnsigned(ctx.routerId(), s.theirOpen().bgpIdentifier()) < 0;
@@ -293,6 +293,11 @@ public final class Peer implements EventBus.Throttled {
     void onEstablished(Session s) {
         inLoop(() -> {
             if (s.closing()) {
+                return;
+            }
+            if (established != null && established != s) {
+                // §6.8: a collision with an Established connection closes the newer one.
+                closeCollision(s);
                 return;
             }
             established = s;

@@ -35,8 +35,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     final boolean outbound;
     final OpenMessage ourOpen;
     final RawCapture raw;
-    private SessionState state = SessionState.OPEN_SENT;
-    private OpenMessage theirOpen;
+    private volatile SessionState state = SessionState.OPEN_SENT;
+    private volatile OpenMessage theirOpen;
     private Negotiated negotiated;
     private long lastRead = System.nanoTime();
     private int holdSeconds = OPEN_SENT_HOLD_SECONDS;
