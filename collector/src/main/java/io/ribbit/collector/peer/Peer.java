@@ -251,27 +251,25 @@ public final class Peer implements EventBus.Throttled {
     /** The peer's OPEN was accepted: collision detection (RFC 4271 §6.8), OpenConfirm. */
     void onOpenReceived(Session s) {
         inLoop(() -> {
-            if (s.closing()) {
+            if (s.closing() || s.collisionLoser) {
                 return;
             }
             remoteAs = s.theirOpen().asn();
+            if (established != null && established != s) {
+                // §6.8: a collision with an Established connection closes the newer one.
+                closeCollision(s);
+                return;
+            }
             for (Session other : new ArrayList<>(sessions)) {
-                if (other == s || other.closing()) {
+                if (other == s || other.closing() || other.collisionLoser || other.theirOpen() == null) {
                     continue;
                 }
-                if (other.state() == SessionState.ESTABLISHED) {
-                    closeCollision(s);
+                // Both have the peer's OPEN (OpenConfirm): the lower local id closes the connection it initiated.
+                boolean closeOutbound = Integer.compareUnsigned(ctx.routerId(), s.theirOpen().bgpIdentifier()) < 0;
+                Session loser = s.outbound == closeOutbound || other.outbound == s.outbound ? s : other;
+                closeCollision(loser);
+                if (loser == s) {
                     return;
-                }
-                if (other.state() == SessionState.OPEN_CONFIRM || other.theirOpen() != null) {
-                    // §6.8: the side with the higher BGP Identifier keeps the connection it initiated.
-                    // Lower local id: close the connection we initiated; else the one the peer initiated.
-                    boolean closeOutbound = Integer.compareUnsigned(ctx.routerId(), s.theirOpen().bgpIdentifier()) < 0;
-                    Session loser = s.outbound == closeOutbound || other.outbound == s.outbound ? s : other;
-                    closeCollision(loser);
-                    if (loser == s) {
-                        return;
-                    }
                 }
             }
             if (state != SessionState.ESTABLISHED) {
@@ -281,6 +279,7 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private void closeCollision(Session loser) {
+        loser.collisionLoser = true;
         Runnable r = () -> loser.fail(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null),
                 DownReason.Kind.COLLISION, "connection collision (RFC 4271 §6.8)");
         if (loser.channel.eventLoop().inEventLoop()) {
@@ -292,7 +291,7 @@ public final class Peer implements EventBus.Throttled {
 
     void onEstablished(Session s) {
         inLoop(() -> {
-            if (s.closing()) {
+            if (s.closing() || s.collisionLoser) {
                 return;
             }
             if (established != null && established != s) {

@@ -43,6 +43,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> holdTimer;
     private ScheduledFuture<?> keepaliveTimer;
     private boolean closing;
+    /** Set on the peer's loop when §6.8 collision resolution picks this connection to close. */
+    volatile boolean collisionLoser;
 
     Session(Peer peer, Channel channel, boolean outbound, OpenMessage ourOpen, RawCapture raw) {
         this.peer = peer;
