@@ -18,7 +18,6 @@ import io.ribbit.rib.Route;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -46,21 +45,11 @@ class GracefulRestartTest {
     @TempDir
     Path dir;
 
-    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private final Closer open = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        Exception first = null;
-        while (!open.isEmpty()) {
-            try {
-                open.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        open.close();
     }
 
     private Path events() {

@@ -23,8 +23,6 @@ import java.util.List;
  * into a {@code Long}) would cost more than the data itself and load the GC on the hot path.
  */
 public final class PrefixList implements Nlri {
-    private static final int[][] NO_LABELS = new int[0][];
-
     private final AfiSafi afiSafi;
     private final int size;
     private final long[] words;
@@ -258,9 +256,5 @@ public final class PrefixList implements Nlri {
             }
         }
         return sb.append(']').toString();
-    }
-
-    static int[][] noLabels() {
-        return NO_LABELS;
     }
 }

@@ -3,7 +3,6 @@ package io.ribbit.collector.event;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.ribbit.codec.text.Hex;
 import io.ribbit.collector.output.MessageJson;
 import java.io.IOException;
@@ -117,8 +116,8 @@ public final class EventBus implements AutoCloseable {
     }
 
     private void run() {
-        ByteArrayBuilder buf = new ByteArrayBuilder(1 << 16);
-        ByteArrayBuilder rawBuf = new ByteArrayBuilder(1 << 16);
+        LineBuffer buf = new LineBuffer();
+        LineBuffer rawBuf = new LineBuffer();
         JsonFactory factory = new JsonFactory();
         MessageJson json = new MessageJson();
         while (true) {
@@ -147,16 +146,14 @@ public final class EventBus implements AutoCloseable {
                 }
                 buf.reset();
                 serialize(factory, buf, json, e, false);
-                byte[] plain = buf.toByteArray();
-                byte[] withRaw = null;
+                LineBuffer withRaw = null;
                 if (anyRaw && e.raw() != null) {
                     rawBuf.reset();
                     serialize(factory, rawBuf, json, e, true);
-                    withRaw = rawBuf.toByteArray();
+                    withRaw = rawBuf;
                 }
                 for (EventSink s : sinks) {
-                    byte[] line = s.includeRaw() && withRaw != null ? withRaw : plain;
-                    writeRetrying(s, line);
+                    writeRetrying(s, s.includeRaw() && withRaw != null ? withRaw : buf);
                 }
             } catch (IOException ex) {
                 LOG.error("cannot serialize event {}: {}", e.type(), ex.toString());
@@ -168,11 +165,11 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
-    private void writeRetrying(EventSink s, byte[] line) {
+    private void writeRetrying(EventSink s, LineBuffer line) {
         long delayMs = 100;
         while (true) {
             try {
-                s.write(line, line.length);
+                s.write(line.array(), line.size());
                 return;
             } catch (IOException ex) {
                 sinkErrors.incrementAndGet();
@@ -206,7 +203,7 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
-    private void serialize(JsonFactory factory, ByteArrayBuilder out, MessageJson json, Event e, boolean raw)
+    private void serialize(JsonFactory factory, LineBuffer out, MessageJson json, Event e, boolean raw)
             throws IOException {
         try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -255,6 +252,17 @@ public final class EventBus implements AutoCloseable {
             g.writeEndObject();
         } else {
             g.writeString(String.valueOf(v));
+        }
+    }
+
+    /** A reusable serialization buffer whose bytes are written to the sinks without a copy. */
+    private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+        LineBuffer() {
+            super(1 << 16);
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 

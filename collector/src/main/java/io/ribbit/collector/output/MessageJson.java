@@ -38,6 +38,7 @@ import java.util.List;
  */
 public final class MessageJson {
     private final StringBuilder scratch = new StringBuilder(64);
+    private final JsonFieldWriter fields = new JsonFieldWriter(null);
     private char[] chars = new char[64];
 
     /** Writes {@code "type": …} and every field of {@code m}. */
@@ -76,7 +77,8 @@ public final class MessageJson {
     // ---------------------------------------------------------------- UPDATE
 
     private void writeUpdate(JsonGenerator g, UpdateMessage u) throws IOException {
-        JsonFieldWriter w = new JsonFieldWriter(g);
+        JsonFieldWriter w = fields;
+        w.generator(g);
         PathAttributes attrs = u.attributes();
         AsPath path = attrs.asPath();
         if (path != null) {
@@ -253,7 +255,8 @@ public final class MessageJson {
         }
         g.writeNumberField("hold_time", o.holdTime());
         g.writeStringField("router_id", o.bgpIdentifierText());
-        JsonFieldWriter w = new JsonFieldWriter(g);
+        JsonFieldWriter w = fields;
+        w.generator(g);
         g.writeObjectFieldStart("capabilities");
         List<Capability> mp = o.capabilities(Capability.MULTIPROTOCOL);
         boolean mpWritten = false;

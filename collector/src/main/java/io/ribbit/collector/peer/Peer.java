@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -434,7 +433,7 @@ public final class Peer implements EventBus.Throttled {
             if (!wasEstablished) {
                 LOG.debug("peer {}: {} connection ended in {}: {}", name, s.describe(), s.state(), reason.detail());
                 if (established == null && sessions.isEmpty()) {
-                    transition(config.mode().connects() ? SessionState.ACTIVE : SessionState.ACTIVE);
+                    transition(SessionState.ACTIVE);
                     if (!stopped && reason.kind() != DownReason.Kind.COLLISION) {
                         scheduleConnect(TimeUnit.SECONDS.toNanos(config.connectRetry()));
                     }
@@ -719,9 +718,5 @@ public final class Peer implements EventBus.Throttled {
     @Override
     public String toString() {
         return "Peer[" + name + " AS" + remoteAs + " " + state + "]";
-    }
-
-    static EnumSet<SessionState> up() {
-        return EnumSet.of(SessionState.ESTABLISHED);
     }
 }
