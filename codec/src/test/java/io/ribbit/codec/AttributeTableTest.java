@@ -173,7 +173,7 @@ class AttributeTableTest {
             try {
                 in.writeByte(wrong).writeByte(d.code()).writeByte(value.length).writeBytes(value);
                 UpdateDecodeContext ctx = new UpdateDecodeContext();
-                ctx.begin(session, in);
+                ctx.begin(session);
                 if (d.onMalformed() == ErrorAction.SESSION_RESET) {
                     // RFC 7606 §5.3: MP_REACH_NLRI / MP_UNREACH_NLRI with wrong flags are incorrect,
                     // which §7.11 handles by session reset; §3(c) yields to that.

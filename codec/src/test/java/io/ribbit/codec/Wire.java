@@ -112,7 +112,7 @@ final class Wire {
             }
             in.writeBytes(value);
             UpdateDecodeContext ctx = new UpdateDecodeContext();
-            ctx.begin(options, in);
+            ctx.begin(options);
             PathAttributes attrs = PathAttributesCodec.decode(in, in.writerIndex(), ctx);
             ctx.end();
             assertEquals(ErrorAction.NONE, ctx.strongest(), () -> "problems " + ctx.problems());

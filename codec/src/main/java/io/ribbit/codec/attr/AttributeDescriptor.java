@@ -21,14 +21,17 @@ import io.ribbit.codec.error.ErrorAction;
 public record AttributeDescriptor(int code, String name, int flags, ErrorAction onMalformed, BgpError error,
         String rfc, Decoder decoder, Encoder encoder) {
 
-    /** Reads an attribute value of {@code length} octets at absolute index {@code offset}. */
+    /**
+     * Reads an attribute value of {@code length} octets at {@code offset} in {@code block}, a
+     * copy of the UPDATE's Path Attributes field (kept by {@link PathAttributes}).
+     */
     @FunctionalInterface
     public interface Decoder {
         /**
          * @return the value, or null when it was malformed and {@link UpdateDecodeContext#malformed}
          *     recorded what that costs
          */
-        PathAttribute decode(ByteBuf in, int offset, int length, UpdateDecodeContext ctx);
+        PathAttribute decode(byte[] block, int offset, int length, UpdateDecodeContext ctx);
     }
 
     /** Writes an attribute value (not its header). */

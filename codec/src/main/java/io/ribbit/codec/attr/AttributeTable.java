@@ -159,31 +159,40 @@ public final class AttributeTable {
 
     // ---------------------------------------------------------------- decoders
 
-    private static PathAttribute decodeOrigin(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    /** Decodes a value through its row's decoder. */
+    static PathAttribute decode(AttributeDescriptor d, byte[] in, int off, int len, UpdateDecodeContext ctx) {
+        return d.decoder().decode(in, off, len, ctx);
+    }
+
+    private static PathAttribute decodeOrigin(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len != 1) {
             return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "ORIGIN length " + len + ", expected 1");
         }
-        Origin o = Origin.valueOf(in.getUnsignedByte(off));
-        return o != null ? o : ctx.malformed(BgpError.INVALID_ORIGIN_ATTRIBUTE, "ORIGIN value " + in.getUnsignedByte(off));
+        Origin o = Origin.valueOf(Bytes.u8(in, off));
+        if (o != null && ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
+        return o != null ? o : ctx.malformed(BgpError.INVALID_ORIGIN_ATTRIBUTE, "ORIGIN value " + Bytes.u8(in, off));
     }
 
     /** RFC 7606 §7.2: unknown segment type, zero-length segment, overrun or a lone trailing octet. */
-    static PathAttribute decodeAsPath(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4, int code) {
+    static PathAttribute decodeAsPath(byte[] in, int off, int len, UpdateDecodeContext ctx, boolean as4, int code) {
         if (len == 0 && code == AttributeCode.AS4_PATH) {
             // RFC 7606 §4: only attributes specified to allow it (AS_PATH, ATOMIC_AGGREGATE) may be empty.
             return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS4_PATH of length 0");
         }
         int end = off + len;
         // Each segment is at least 2 + asnSize octets, so len/3 + 1 ints bound the runs array.
-        int[] runs = ctx.ints(len + 2);
+        boolean deferring = ctx.deferring();
+        int[] runs = deferring ? null : ctx.ints(len + 2);
         int w = 0;
         int idx = off;
         while (idx < end) {
             if (end - idx < 2) {
                 return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment header underrun");
             }
-            int type = in.getUnsignedByte(idx);
-            int count = in.getUnsignedByte(idx + 1);
+            int type = Bytes.u8(in, idx);
+            int count = Bytes.u8(in, idx + 1);
             if (type < AsPath.AS_SET || type > AsPath.AS_CONFED_SET) {
                 return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment type " + type);
             }
@@ -197,111 +206,129 @@ public final class AttributeTable {
             if (idx + count * (as4 ? 4 : 2) > end) {
                 return ctx.malformed(BgpError.MALFORMED_AS_PATH, "AS path segment overruns the attribute");
             }
+            if (deferring) {
+                idx += count * (as4 ? 4 : 2); // validating: the ASNs themselves cannot be malformed
+                continue;
+            }
             runs[w++] = type;
             runs[w++] = count;
             if (as4) {
                 for (int k = 0; k < count; k++, idx += 4) {
-                    runs[w++] = in.getInt(idx);
+                    runs[w++] = Bytes.i32(in, idx);
                 }
             } else {
                 for (int k = 0; k < count; k++, idx += 2) {
-                    runs[w++] = in.getUnsignedShort(idx);
+                    runs[w++] = Bytes.u16(in, idx);
                 }
             }
         }
-        return new AsPath(code, java.util.Arrays.copyOf(runs, w));
+        return deferring ? PathAttributesCodec.DEFERRED : new AsPath(code, java.util.Arrays.copyOf(runs, w));
     }
 
-    private static PathAttribute decodeAddress(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeAddress(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len != 4) {
             return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected 4");
         }
-        return new AddressAttribute(ctx.currentCode(), in.getInt(off));
+        return ctx.deferring() ? PathAttributesCodec.DEFERRED : new AddressAttribute(ctx.currentCode(), Bytes.i32(in, off));
     }
 
-    private static PathAttribute decodeUint32(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeUint32(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len != 4) {
             return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected 4");
         }
-        return new Uint32Attribute(ctx.currentCode(), in.getUnsignedInt(off));
+        return ctx.deferring() ? PathAttributesCodec.DEFERRED : new Uint32Attribute(ctx.currentCode(), Bytes.u32(in, off));
     }
 
-    private static PathAttribute decodeAtomicAggregate(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeAtomicAggregate(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         return len == 0 ? AtomicAggregate.INSTANCE
                 : ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "ATOMIC_AGGREGATE length " + len + ", expected 0");
     }
 
-    private static PathAttribute decodeAggregator(ByteBuf in, int off, int len, UpdateDecodeContext ctx, boolean as4,
+    private static PathAttribute decodeAggregator(byte[] in, int off, int len, UpdateDecodeContext ctx, boolean as4,
             int code) {
         int want = as4 ? 8 : 6;
         if (len != want) {
             return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR, "length " + len + ", expected " + want);
         }
-        long asn = as4 ? in.getUnsignedInt(off) : in.getUnsignedShort(off);
-        return new Aggregator(code, asn, in.getInt(off + (as4 ? 4 : 2)));
+        if (ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
+        long asn = as4 ? Bytes.u32(in, off) : Bytes.u16(in, off);
+        return new Aggregator(code, asn, Bytes.i32(in, off + (as4 ? 4 : 2)));
     }
 
-    private static PathAttribute decodeCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeCommunities(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len == 0 || len % 4 != 0) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "COMMUNITIES length " + len + " is not a non-zero multiple of 4");
         }
+        if (ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
         int[] v = new int[len >>> 2];
         for (int i = 0; i < v.length; i++) {
-            v[i] = in.getInt(off + 4 * i);
+            v[i] = Bytes.i32(in, off + 4 * i);
         }
         return new Communities(v);
     }
 
-    private static PathAttribute decodeClusterList(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeClusterList(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len == 0 || len % 4 != 0) {
             return ctx.malformed(BgpError.ATTRIBUTE_LENGTH_ERROR,
                     "CLUSTER_LIST length " + len + " is not a non-zero multiple of 4");
         }
+        if (ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
         int[] v = new int[len >>> 2];
         for (int i = 0; i < v.length; i++) {
-            v[i] = in.getInt(off + 4 * i);
+            v[i] = Bytes.i32(in, off + 4 * i);
         }
         return new ClusterList(v);
     }
 
-    private static PathAttribute decodeExtendedCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeExtendedCommunities(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len == 0 || len % 8 != 0) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "EXTENDED_COMMUNITIES length " + len + " is not a non-zero multiple of 8");
         }
+        if (ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
         long[] v = new long[len >>> 3];
         for (int i = 0; i < v.length; i++) {
-            v[i] = in.getLong(off + 8 * i);
+            v[i] = Bytes.i64(in, off + 8 * i);
         }
         return new ExtendedCommunities(v);
     }
 
-    private static PathAttribute decodeIpv6ExtendedCommunities(ByteBuf in, int off, int len,
+    private static PathAttribute decodeIpv6ExtendedCommunities(byte[] in, int off, int len,
             UpdateDecodeContext ctx) {
         if (len == 0 || len % 20 != 0) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "IPv6 extended communities length " + len + " is not a non-zero multiple of 20");
         }
-        byte[] b = new byte[len];
-        in.getBytes(off, b);
+        byte[] b = java.util.Arrays.copyOfRange(in, off, off + len);
         return new Ipv6ExtendedCommunities(b);
     }
 
-    private static PathAttribute decodeLargeCommunities(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeLargeCommunities(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len == 0 || len % 12 != 0) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "LARGE_COMMUNITY length " + len + " is not a non-zero multiple of 12");
         }
+        if (ctx.deferring()) {
+            return PathAttributesCodec.DEFERRED;
+        }
         int[] v = new int[len >>> 2];
         for (int i = 0; i < v.length; i++) {
-            v[i] = in.getInt(off + 4 * i);
+            v[i] = Bytes.i32(in, off + 4 * i);
         }
         return new LargeCommunities(v);
     }
 
     /** RFC 7311 §3: TLVs of type (1), length (2, including the header), value; type 1 has length 11. */
-    private static PathAttribute decodeAigp(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeAigp(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         long metric = -1;
         boolean found = false; // metric -1 is 2^64-1, a valid value: track presence apart
         int idx = off;
@@ -310,8 +337,8 @@ public final class AttributeTable {
             if (end - idx < 3) {
                 return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP TLV header underrun");
             }
-            int type = in.getUnsignedByte(idx);
-            int tlvLen = in.getUnsignedShort(idx + 1);
+            int type = Bytes.u8(in, idx);
+            int tlvLen = Bytes.u16(in, idx + 1);
             if (tlvLen < 3 || idx + tlvLen > end) {
                 return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP TLV length " + tlvLen);
             }
@@ -319,7 +346,7 @@ public final class AttributeTable {
                 if (tlvLen != 11 || found) {
                     return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "bad or repeated AIGP TLV");
                 }
-                metric = in.getLong(idx + 3);
+                metric = Bytes.i64(in, idx + 3);
                 found = true;
             }
             idx += tlvLen;
@@ -327,8 +354,7 @@ public final class AttributeTable {
         if (!found) {
             return ctx.malformed(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "AIGP without an AIGP TLV");
         }
-        byte[] tlvs = new byte[len];
-        in.getBytes(off, tlvs);
+        byte[] tlvs = java.util.Arrays.copyOfRange(in, off, off + len);
         return new Aigp(metric, tlvs);
     }
 
@@ -336,16 +362,16 @@ public final class AttributeTable {
      * RFC 4760 §3: AFI (2), SAFI (1), next-hop length (1), next hop, reserved (1), NLRI. A next
      * hop of a length the family cannot have is malformed (RFC 7606 §7.11).
      */
-    private static PathAttribute decodeMpReach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeMpReach(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         AfiSafi rib = ctx.ribFamily();
-        if (rib != null && len >= 1 && in.getUnsignedByte(off) == len - 1) {
+        if (rib != null && len >= 1 && Bytes.u8(in, off) == len - 1) {
             return decodeAbbreviatedMpReach(in, off, len, rib, ctx);
         }
         if (len < 5) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI length " + len);
         }
-        AfiSafi family = AfiSafi.of(in.getUnsignedShort(off), in.getUnsignedByte(off + 2));
-        int nhLen = in.getUnsignedByte(off + 3);
+        AfiSafi family = AfiSafi.of(Bytes.u16(in, off), Bytes.u8(in, off + 2));
+        int nhLen = Bytes.u8(in, off + 3);
         if (4 + nhLen + 1 > len) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI next hop overruns the attribute");
         }
@@ -353,8 +379,7 @@ public final class AttributeTable {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "MP_REACH_NLRI next-hop length " + nhLen + " for " + family);
         }
-        byte[] nh = new byte[nhLen];
-        in.getBytes(off + 4, nh);
+        byte[] nh = java.util.Arrays.copyOfRange(in, off + 4, off + 4 + nhLen);
         int nlriStart = off + 4 + nhLen + 1; // skip Reserved (RFC 4760 §3: ignored on receipt)
         Nlri nlri = decodeMpNlri(in, nlriStart, off + len, family, ctx, false);
         return new MpReachNlri(family, nh, nlri);
@@ -364,15 +389,14 @@ public final class AttributeTable {
      * RFC 6396 §4.3.4: in an MRT RIB entry MP_REACH_NLRI holds only the next-hop length and next
      * hop; the family and prefix are the RIB record's.
      */
-    private static PathAttribute decodeAbbreviatedMpReach(ByteBuf in, int off, int len, AfiSafi family,
+    private static PathAttribute decodeAbbreviatedMpReach(byte[] in, int off, int len, AfiSafi family,
             UpdateDecodeContext ctx) {
         int nhLen = len - 1;
         if (family.hasPrefixNlri() && !nextHopFits(family, nhLen)) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR,
                     "MRT RIB entry MP_REACH_NLRI next-hop length " + nhLen + " for " + family);
         }
-        byte[] nh = new byte[nhLen];
-        in.getBytes(off + 1, nh);
+        byte[] nh = java.util.Arrays.copyOfRange(in, off + 1, off + 1 + nhLen);
         Nlri none = family.hasPrefixNlri() ? PrefixList.empty(family) : new RawNlri(family, new byte[0]);
         return new MpReachNlri(family, nh, none);
     }
@@ -388,26 +412,23 @@ public final class AttributeTable {
         return nhLen == 16 || nhLen == 32 || (nhLen == 4 && family.isIpv4());
     }
 
-    private static PathAttribute decodeMpUnreach(ByteBuf in, int off, int len, UpdateDecodeContext ctx) {
+    private static PathAttribute decodeMpUnreach(byte[] in, int off, int len, UpdateDecodeContext ctx) {
         if (len < 3) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, "MP_UNREACH_NLRI length " + len);
         }
-        AfiSafi family = AfiSafi.of(in.getUnsignedShort(off), in.getUnsignedByte(off + 2));
+        AfiSafi family = AfiSafi.of(Bytes.u16(in, off), Bytes.u8(in, off + 2));
         Nlri nlri = decodeMpNlri(in, off + 3, off + len, family, ctx, true);
         return new MpUnreachNlri(family, nlri);
     }
 
-    private static Nlri decodeMpNlri(ByteBuf in, int start, int end, AfiSafi family, UpdateDecodeContext ctx,
+    private static Nlri decodeMpNlri(byte[] in, int start, int end, AfiSafi family, UpdateDecodeContext ctx,
             boolean withdrawal) {
-        int saved = in.readerIndex();
-        in.readerIndex(start);
+        ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(in, start, end - start);
         try {
-            return NlriCodec.decode(in, end, family, ctx.options().addPathReceive(family), withdrawal,
+            return NlriCodec.decode(buf, buf.writerIndex(), family, ctx.options().addPathReceive(family), withdrawal,
                     BgpError.OPTIONAL_ATTRIBUTE_ERROR);
         } catch (io.ribbit.codec.error.BgpDecodeException e) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, e.getMessage() + " in " + family);
-        } finally {
-            in.readerIndex(saved);
         }
     }
 

@@ -16,13 +16,34 @@ import java.util.List;
 public final class PathAttributes {
     public static final PathAttributes EMPTY = new PathAttributes(new PathAttribute[0], 0, new byte[0], new byte[0], null);
 
-    /** May be longer than {@link #size()} (the decoder's array, not copied); entries past size are null. */
-    private final PathAttribute[] attributes;
+    /** Builds deferred values; one per thread that reads attributes (event writers, HTTP), never per call. */
+    private static final ThreadLocal<UpdateDecodeContext> MATERIALIZE = ThreadLocal.withInitial(UpdateDecodeContext::new);
+
+    /**
+     * The values, in order. Decoded attributes: null, or a null entry, is a value checked but not
+     * built yet (built from {@link #raw} on first access and cached here; the array is installed
+     * once by CAS; values are immutable with final fields, so a racy store of one is safe and at
+     * worst builds it twice). May be longer than {@link #size()}.
+     */
+    private PathAttribute[] attributes;
     private final int size;
+    /** Built attributes: the flags octet, 0 meaning "the table's default flags"; null when decoded. */
     private final byte[] flags;
-    /** attributes[i].code(), kept beside them so lookups make no (megamorphic) virtual calls. */
+    /**
+     * attributes[i].code(), kept beside them so lookups make no (megamorphic) virtual calls; null
+     * when decoded attributes are dense (see {@link #starts}).
+     */
     private final byte[] codes;
-    private final AsPath effectivePath;
+    /**
+     * Decoded attributes: the Path Attributes field as received, and where attribute i's header
+     * starts in it; starts (and codes) null when the attributes are exactly the field's
+     * consecutive attributes (nothing was discarded), the usual case, found by walking the headers.
+     */
+    private final byte[] raw;
+    private final char[] starts;
+    private final io.ribbit.codec.SessionOptions options;
+    /** The RFC 6793 §4.2.3 reconstructed path, set once right after decoding; null: AS_PATH is the path. */
+    private AsPath effectivePath;
 
     /** Takes ownership of the arrays. {@code flags[i]} 0 means "the table's default flags". */
     PathAttributes(PathAttribute[] attributes, int size, byte[] flags, byte[] codes, AsPath effectivePath) {
@@ -30,7 +51,27 @@ public final class PathAttributes {
         this.size = size;
         this.flags = flags;
         this.codes = codes;
+        this.raw = null;
+        this.starts = null;
+        this.options = null;
         this.effectivePath = effectivePath;
+    }
+
+    /** Decoded attributes: takes ownership of the arrays (see {@link PathAttributesCodec#decode}). */
+    PathAttributes(PathAttribute[] attributes, int size, byte[] raw, char[] starts, byte[] codes,
+            io.ribbit.codec.SessionOptions options) {
+        this.attributes = attributes;
+        this.size = size;
+        this.flags = null;
+        this.codes = codes;
+        this.raw = raw;
+        this.starts = starts;
+        this.options = options;
+    }
+
+    /** Sets the reconstructed path; only the decoder calls this, before the value is published. */
+    void reconstructPath(AsPath path) {
+        this.effectivePath = path;
     }
 
     /** Attributes with default flags, in the given order (for building messages to send). */
@@ -61,11 +102,129 @@ public final class PathAttributes {
     }
 
     public PathAttribute get(int i) {
-        return attributes[i];
+        if (i >= size) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        PathAttribute[] c = (PathAttribute[]) CACHE.getAcquire(this);
+        PathAttribute a = c == null ? null : c[i];
+        return a != null ? a : materialize(i);
+    }
+
+    private static final java.lang.invoke.VarHandle CACHE;
+
+    static {
+        try {
+            CACHE = java.lang.invoke.MethodHandles.lookup().findVarHandle(PathAttributes.class, "attributes",
+                    PathAttribute[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The value cache, installed on first use. */
+    private PathAttribute[] cache() {
+        PathAttribute[] c = (PathAttribute[]) CACHE.getAcquire(this);
+        if (c == null) {
+            PathAttribute[] fresh = new PathAttribute[size];
+            c = (PathAttribute[]) CACHE.compareAndExchange(this, null, fresh);
+            if (c == null) {
+                c = fresh;
+            }
+        }
+        return c;
+    }
+
+    /** Builds deferred value {@code i} from the retained bytes (validated when decoded). */
+    private PathAttribute materialize(int i) {
+        int s = start(i);
+        int f = raw[s] & 0xff;
+        int code = raw[s + 1] & 0xff;
+        boolean ext = (f & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
+        int hdr = ext ? 4 : 3;
+        int len = ext ? (raw[s + 2] & 0xff) << 8 | raw[s + 3] & 0xff : raw[s + 2] & 0xff;
+        PathAttribute a;
+        AttributeDescriptor d = AttributeTable.get(code);
+        if (d == null) {
+            a = new UnknownAttribute(f, code, Arrays.copyOfRange(raw, s + hdr, s + hdr + len));
+        } else {
+            UpdateDecodeContext ctx = MATERIALIZE.get();
+            ctx.beginMaterialize(options, raw, d, code, s, hdr + len);
+            try {
+                a = AttributeTable.decode(d, raw, s + hdr, len, ctx);
+            } finally {
+                ctx.end();
+            }
+            if (a == null || a == PathAttributesCodec.DEFERRED) {
+                throw new IllegalStateException("attribute " + code + " failed to build after validation");
+            }
+        }
+        cache()[i] = a;
+        return a;
+    }
+
+    /**
+     * The Path Attributes field exactly as received, or null for attributes built in code. With
+     * {@link #receivedRange}, what a RIB can intern by content without building any value.
+     */
+    public byte[] rawNoCopy() {
+        return raw;
+    }
+
+    /** Where attribute {@code i} (header included) starts in {@link #rawNoCopy()}; -1 for built attributes. */
+    public int rawStart(int i) {
+        return raw == null ? -1 : start(i);
+    }
+
+    /** Decoded attributes: where attribute i's header starts in {@link #raw}. */
+    private int start(int i) {
+        if (starts != null) {
+            return starts[i];
+        }
+        int s = 0;
+        for (int k = 0; k < i; k++) {
+            s = next(s);
+        }
+        return s;
+    }
+
+    /** The start of the attribute after the one at {@code s} (dense decoded attributes). */
+    private int next(int s) {
+        return (raw[s] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0
+                ? s + 4 + ((raw[s + 2] & 0xff) << 8 | raw[s + 3] & 0xff)
+                : s + 3 + (raw[s + 2] & 0xff);
+    }
+
+    /** The position of the attribute with {@code code}, or -1. */
+    private int indexOf(int code) {
+        byte c = (byte) code;
+        byte[] cs = codes;
+        if (cs != null) {
+            for (int i = 0; i < cs.length; i++) {
+                if (cs[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        byte[] r = raw;
+        for (int i = 0, s = 0; i < size; i++, s = next(s)) {
+            if (r[s + 1] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The session options the attributes were decoded with (null for built attributes). */
+    public io.ribbit.codec.SessionOptions options() {
+        return options;
     }
 
     /** The flags octet attribute {@code i} was received with, or the table default. */
     public int flags(int i) {
+        if (raw != null) {
+            return raw[start(i)] & 0xff;
+        }
         int f = flags[i] & 0xff;
         if (f != 0) {
             return f;
@@ -79,28 +238,26 @@ public final class PathAttributes {
     }
 
     public List<PathAttribute> list() {
-        return Collections.unmodifiableList(Arrays.asList(attributes).subList(0, size));
+        PathAttribute[] out = new PathAttribute[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = get(i);
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
     }
 
     /** The attribute with {@code code}, or null. */
     public PathAttribute find(int code) {
-        byte c = (byte) code;
-        byte[] cs = codes;
-        for (int i = 0; i < cs.length; i++) {
-            if (cs[i] == c) {
-                return attributes[i];
-            }
-        }
-        return null;
+        int i = indexOf(code);
+        return i < 0 ? null : get(i);
     }
 
     /** The type code of attribute {@code i}. */
     public int code(int i) {
-        return codes[i] & 0xff;
+        return codes != null ? codes[i] & 0xff : raw[start(i) + 1] & 0xff;
     }
 
     public boolean has(int code) {
-        return find(code) != null;
+        return indexOf(code) >= 0;
     }
 
     public Origin origin() {
@@ -109,7 +266,8 @@ public final class PathAttributes {
 
     /** The effective AS path (RFC 6793 §4.2.3 reconstruction applied), or null if absent. */
     public AsPath asPath() {
-        return effectivePath;
+        AsPath p = effectivePath;
+        return p != null ? p : rawAsPath();
     }
 
     /** AS_PATH exactly as received, or null. */
@@ -202,33 +360,47 @@ public final class PathAttributes {
      */
     public PathAttributes withoutNlri() {
         int keep = 0;
-        for (byte c : codes) {
+        for (int i = 0; i < size; i++) {
+            int c = code(i);
             if (c != AttributeCode.MP_REACH_NLRI && c != AttributeCode.MP_UNREACH_NLRI) {
                 keep++;
             }
         }
-        if (keep == codes.length) {
+        if (keep == size) {
             return this;
         }
-        PathAttribute[] a = new PathAttribute[keep];
-        byte[] f = new byte[keep];
+        PathAttribute[] cached = (PathAttribute[]) CACHE.getAcquire(this);
+        PathAttribute[] a = cached == null ? null : new PathAttribute[keep];
+        byte[] f = flags == null ? null : new byte[keep];
+        char[] st = raw == null ? null : new char[keep];
         byte[] c = new byte[keep];
         int j = 0;
-        for (int i = 0; i < codes.length; i++) {
-            if (codes[i] != AttributeCode.MP_REACH_NLRI && codes[i] != AttributeCode.MP_UNREACH_NLRI) {
-                a[j] = attributes[i];
-                f[j] = flags[i];
-                c[j] = codes[i];
+        for (int i = 0; i < size; i++) {
+            int code = code(i);
+            if (code != AttributeCode.MP_REACH_NLRI && code != AttributeCode.MP_UNREACH_NLRI) {
+                if (a != null) {
+                    a[j] = cached[i];
+                }
+                if (f != null) {
+                    f[j] = flags[i];
+                }
+                if (st != null) {
+                    st[j] = (char) start(i);
+                }
+                c[j] = (byte) code;
                 j++;
             }
         }
-        return new PathAttributes(a, keep, f, c, effectivePath);
+        PathAttributes out = raw == null ? new PathAttributes(a, keep, f, c, effectivePath)
+                : new PathAttributes(a, keep, raw, st, c, options);
+        out.effectivePath = effectivePath;
+        return out;
     }
 
     public List<UnknownAttribute> unknown() {
         List<UnknownAttribute> out = new ArrayList<>(0);
         for (int i = 0; i < size; i++) {
-            if (attributes[i] instanceof UnknownAttribute u) {
+            if (AttributeTable.get(code(i)) == null && get(i) instanceof UnknownAttribute u) {
                 out.add(u);
             }
         }
@@ -237,14 +409,22 @@ public final class PathAttributes {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PathAttributes p && Arrays.equals(p.attributes, 0, p.size, attributes, 0, size);
+        if (!(o instanceof PathAttributes p) || p.size != size) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!get(i).equals(p.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
         int h = 1;
         for (int i = 0; i < size; i++) {
-            h = 31 * h + attributes[i].hashCode();
+            h = 31 * h + get(i).hashCode();
         }
         return h;
     }

@@ -25,6 +25,23 @@ import java.util.Arrays;
  * </ul>
  */
 public final class PathAttributesCodec {
+    /**
+     * What a decoder returns, while an UPDATE is validated ({@link UpdateDecodeContext#deferring}),
+     * for a well-formed value it has not built: {@link PathAttributes} builds it from the retained
+     * bytes when it is first asked for.
+     */
+    static final PathAttribute DEFERRED = new PathAttribute() {
+        @Override
+        public int code() {
+            return -1;
+        }
+
+        @Override
+        public void format(io.ribbit.codec.text.FieldWriter w) {
+            throw new IllegalStateException("a deferred attribute value is never formatted");
+        }
+    };
+
     private PathAttributesCodec() {
     }
 
@@ -33,32 +50,50 @@ public final class PathAttributesCodec {
      * reader index at {@code end}.
      */
     public static PathAttributes decode(ByteBuf in, int end, UpdateDecodeContext ctx) {
-        int idx = in.readerIndex();
-        // A fresh (young) array: stores into it need no card marking, unlike a long-lived scratch array.
-        PathAttribute[] attrs = new PathAttribute[8];
-        byte[] flagsArr = ctx.scratchFlags;
+        // The block is copied once and kept: values that are not needed yet are built from it on
+        // first access. Everything RFC 7606 decides is decided here, while validating.
+        byte[] raw = new byte[end - in.readerIndex()];
+        in.readBytes(raw);
+        return decode(raw, ctx);
+    }
+
+    /** Decodes a Path Attributes field; takes ownership of {@code raw}. */
+    static PathAttributes decode(byte[] raw, UpdateDecodeContext ctx) {
+        ctx.block(raw);
+        int end = raw.length;
+        int idx = 0;
+        // Values built while validating (MP_REACH_NLRI, rare attributes); typically none, and then
+        // there is no value array until a value is asked for.
+        PathAttribute[] attrs = null;
+        char[] starts = ctx.scratchStarts;
         byte[] codes = ctx.scratchCodes;
         int n = 0;
+        boolean as4Path = false;
+        boolean dense = true; // every attribute of the field kept, in order: no index needed
         while (idx < end) {
             if (end - idx < 3) {
                 ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, -1,
                         "attribute header overruns the path attributes (RFC 7606 §4)");
+                dense = false;
                 break;
             }
-            int flags = in.getUnsignedByte(idx);
-            int code = in.getUnsignedByte(idx + 1);
+            int flags = raw[idx] & 0xff;
+            int code = raw[idx + 1] & 0xff;
             boolean ext = (flags & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
             int hdr = ext ? 4 : 3;
             if (end - idx < hdr) {
                 ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, code,
                         "attribute header overruns the path attributes (RFC 7606 §4)");
+                dense = false;
                 break;
             }
-            int len = ext ? in.getUnsignedShort(idx + 2) : in.getUnsignedByte(idx + 2);
+            int len = ext ? Bytes.u16(raw, idx + 2) : raw[idx + 2] & 0xff;
+            int attrStart = idx;
             int valueStart = idx + hdr;
             if (valueStart + len > end) {
                 ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.ATTRIBUTE_LENGTH_ERROR, code,
                         "attribute " + code + " length " + len + " overruns the path attributes (RFC 7606 §4)");
+                dense = false;
                 break;
             }
             AttributeDescriptor d = AttributeTable.get(code);
@@ -71,6 +106,7 @@ public final class PathAttributesCodec {
                 }
                 ctx.problem(ErrorAction.ATTRIBUTE_DISCARD, BgpError.MALFORMED_ATTRIBUTE_LIST, code,
                         "repeated attribute " + code + " discarded (RFC 7606 §3(g))");
+                dense = false;
                 continue;
             }
             PathAttribute value;
@@ -79,9 +115,7 @@ public final class PathAttributesCodec {
                     throw ctx.reset(BgpError.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
                             "unrecognized well-known attribute " + code + " (RFC 4271 §6.3)");
                 }
-                byte[] v = new byte[len];
-                in.getBytes(valueStart, v);
-                value = new UnknownAttribute(flags, code, v);
+                value = DEFERRED; // an UnknownAttribute is its bytes: built when asked for
             } else {
                 if (((flags ^ d.flags()) & (AttributeCode.FLAG_OPTIONAL | AttributeCode.FLAG_TRANSITIVE)) != 0) {
                     String detail = d.name() + " flags 0x" + Integer.toHexString(flags) + " conflict with its type";
@@ -93,24 +127,36 @@ public final class PathAttributesCodec {
                     ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.ATTRIBUTE_FLAGS_ERROR, code,
                             detail + " (RFC 7606 §3(c))");
                 }
-                value = d.decoder().decode(in, valueStart, len, ctx);
+                value = AttributeTable.decode(d, raw, valueStart, len, ctx);
                 if (value == null) {
+                    dense = false;
                     continue;
                 }
+                as4Path |= code == AttributeCode.AS4_PATH;
             }
-            if (n == attrs.length) {
-                attrs = Arrays.copyOf(attrs, n * 2);
+            if (value != DEFERRED) {
+                if (attrs == null) {
+                    // A fresh (young) array: stores into it need no card marking, unlike a scratch array.
+                    attrs = new PathAttribute[Math.max(8, n + 1)];
+                } else if (n >= attrs.length) {
+                    attrs = Arrays.copyOf(attrs, Math.max(n + 1, attrs.length * 2));
+                }
+                attrs[n] = value;
             }
-            attrs[n] = value;
-            flagsArr[n] = (byte) flags;
+            starts[n] = (char) attrStart;
             codes[n] = (byte) code;
             n++;
         }
-        in.readerIndex(end);
         // Every code is seen at most once (duplicates are dropped), so n <= 256 = scratch size.
-        byte[] outFlags = Arrays.copyOf(flagsArr, n);
-        byte[] outCodes = Arrays.copyOf(codes, n);
-        return new PathAttributes(attrs, n, outFlags, outCodes, effectivePath(attrs, outCodes, ctx.options()));
+        if (attrs != null && attrs.length < n) {
+            attrs = Arrays.copyOf(attrs, n);
+        }
+        PathAttributes out = dense ? new PathAttributes(attrs, n, raw, null, null, ctx.options())
+                : new PathAttributes(attrs, n, raw, Arrays.copyOf(starts, n), Arrays.copyOf(codes, n), ctx.options());
+        if (as4Path && !ctx.options().fourOctetAs()) {
+            out.reconstructPath(effectivePath(out, ctx.options()));
+        }
+        return out;
     }
 
     /**
@@ -130,7 +176,7 @@ public final class PathAttributesCodec {
      */
     public static PathAttributes decodeMrtRibEntry(ByteBuf in, int end, AfiSafi family, SessionOptions options,
             UpdateDecodeContext ctx) {
-        ctx.begin(options, in);
+        ctx.begin(options);
         ctx.ribFamily(family);
         try {
             return decode(in, end, ctx);
@@ -147,20 +193,11 @@ public final class PathAttributesCodec {
      * RFC 6793 §4.2.3: on a 2-octet session merge AS4_PATH, unless AGGREGATOR and AS4_AGGREGATOR
      * were both received and AGGREGATOR is not AS_TRANS.
      */
-    private static AsPath effectivePath(PathAttribute[] attrs, byte[] codes, SessionOptions options) {
-        AsPath asPath = null;
-        AsPath as4Path = null;
-        Aggregator aggregator = null;
-        boolean as4Aggregator = false;
-        for (int i = 0; i < codes.length; i++) {
-            switch (codes[i]) {
-                case AttributeCode.AS_PATH -> asPath = (AsPath) attrs[i];
-                case AttributeCode.AS4_PATH -> as4Path = (AsPath) attrs[i];
-                case AttributeCode.AGGREGATOR -> aggregator = (Aggregator) attrs[i];
-                case AttributeCode.AS4_AGGREGATOR -> as4Aggregator = true;
-                default -> { }
-            }
-        }
+    private static AsPath effectivePath(PathAttributes attrs, SessionOptions options) {
+        AsPath asPath = attrs.rawAsPath();
+        AsPath as4Path = attrs.as4Path();
+        Aggregator aggregator = (Aggregator) attrs.find(AttributeCode.AGGREGATOR);
+        boolean as4Aggregator = attrs.has(AttributeCode.AS4_AGGREGATOR);
         if (asPath == null || options.fourOctetAs() || as4Path == null) {
             return asPath;
         }

@@ -19,7 +19,7 @@ import java.util.List;
 public final class UpdateDecodeContext {
     private final long[] seen = new long[4];
     /** Scratch space reused by every message (never escapes: results are copied out exactly sized). */
-    final byte[] scratchFlags = new byte[256];
+    final char[] scratchStarts = new char[256];
     final byte[] scratchCodes = new byte[256];
     int[] scratchInts = new int[64];
     long[] scratchWords = new long[4096];
@@ -34,7 +34,8 @@ public final class UpdateDecodeContext {
     private final List<UpdateProblem> problems = new ArrayList<>(4);
     private SessionOptions options = SessionOptions.DEFAULT;
     private ErrorAction strongest = ErrorAction.NONE;
-    private ByteBuf buf;
+    /** The Path Attributes field being read (offsets below are into it). */
+    private byte[] block;
     /** No reference field is written per attribute: this object is long-lived (old gen), so each reference store would dirty a GC card. */
     private boolean inAttribute;
     private int currentCode;
@@ -42,11 +43,13 @@ public final class UpdateDecodeContext {
     private int currentTotal;
     /** The family of the MRT RIB entry being read, else null (see {@link PathAttributesCodec#decodeMrtRibEntry}). */
     private AfiSafi ribFamily;
+    /** True while an UPDATE is validated (values may be deferred); false while a deferred value is built. */
+    private boolean deferring;
 
     /** Starts a new message. */
-    public void begin(SessionOptions options, ByteBuf buf) {
+    public void begin(SessionOptions options) {
         this.options = options;
-        this.buf = buf;
+        this.block = null;
         seen[0] = 0;
         seen[1] = 0;
         seen[2] = 0;
@@ -55,11 +58,37 @@ public final class UpdateDecodeContext {
         strongest = ErrorAction.NONE;
         inAttribute = false;
         ribFamily = null;
+        deferring = true;
     }
 
-    /** Ends the message; drops the buffer reference. */
+    /**
+     * Starts building one deferred value from a {@link PathAttributes}' retained bytes: the bytes
+     * were validated when the UPDATE was decoded, so the decoder must not find a problem.
+     */
+    void beginMaterialize(SessionOptions options, byte[] block, AttributeDescriptor d, int code, int start, int total) {
+        begin(options);
+        this.block = block;
+        deferring = false;
+        enter(d, code, start, total);
+    }
+
+    /**
+     * Whether a decoder may, once it has checked the value, return {@link PathAttributesCodec#DEFERRED}
+     * instead of building it: the value is then built from the retained bytes on first access
+     * ({@link PathAttributes#get}). RFC 7606 decisions are all taken while validating.
+     */
+    public boolean deferring() {
+        return deferring;
+    }
+
+    /** The Path Attributes field the attributes are read from. */
+    void block(byte[] block) {
+        this.block = block;
+    }
+
+    /** Ends the message; drops the block reference. */
     public void end() {
-        buf = null;
+        block = null;
         inAttribute = false;
         ribFamily = null;
     }
@@ -122,12 +151,10 @@ public final class UpdateDecodeContext {
 
     /** The current attribute's bytes (flags, type, length, value) — RFC 4271 §6.3 NOTIFICATION data. */
     public byte[] attributeData() {
-        if (buf == null || !inAttribute && currentTotal == 0) {
+        if (block == null || !inAttribute && currentTotal == 0) {
             return new byte[0];
         }
-        byte[] data = new byte[currentTotal];
-        buf.getBytes(currentStart, data);
-        return data;
+        return java.util.Arrays.copyOfRange(block, currentStart, currentStart + currentTotal);
     }
 
     /**

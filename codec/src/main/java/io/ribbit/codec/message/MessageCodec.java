@@ -50,8 +50,9 @@ public final class MessageCodec {
         MessageType type = MessageType.valueOf(msg.getUnsignedByte(start + MessageHeader.TYPE_OFFSET));
         int body = start + MessageHeader.HEADER_LENGTH;
         int end = start + length;
+        BgpMessage m;
         try {
-            return switch (type) {
+            m = switch (type) {
                 case OPEN -> decodeOpen(msg, body, end);
                 case UPDATE -> decodeUpdate(msg, body, end, options, ctx);
                 case NOTIFICATION -> decodeNotification(msg, body, end);
@@ -59,11 +60,11 @@ public final class MessageCodec {
                 case ROUTE_REFRESH -> decodeRouteRefresh(msg, start, body, end);
             };
         } catch (BgpDecodeException e) {
-            return new MalformedMessage(type.code(), e.error(), e.data(), e.getMessage());
-        } finally {
-            msg.readerIndex(start);
-            ctx.end();
+            m = new MalformedMessage(type.code(), e.error(), e.data(), e.getMessage());
         }
+        msg.readerIndex(start);
+        ctx.end();
+        return m;
     }
 
     // ------------------------------------------------------------------ OPEN
@@ -137,7 +138,7 @@ public final class MessageCodec {
      */
     private static BgpMessage decodeUpdate(ByteBuf in, int body, int end, SessionOptions options,
             UpdateDecodeContext ctx) {
-        ctx.begin(options, in);
+        ctx.begin(options);
         int wlen = in.getUnsignedShort(body);
         int wstart = body + 2;
         if (wstart + wlen + 2 > end) {
