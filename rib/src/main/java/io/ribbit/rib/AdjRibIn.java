@@ -37,6 +37,15 @@ public final class AdjRibIn {
 
     /** Applies an UPDATE; returns the counts. */
     public Change apply(UpdateMessage u) {
+        return apply(u, null);
+    }
+
+    /**
+     * Applies an UPDATE whose announced routes were put through import checks: a route
+     * {@code tags} rejects is not stored, and replaces (removes) the prefix's previous route.
+     * {@code tags} null: nothing rejected.
+     */
+    public Change apply(UpdateMessage u, ImportChecks.Tags tags) {
         int withdrawn = 0;
         int removed = 0;
         int announced = 0;
@@ -64,24 +73,25 @@ public final class AdjRibIn {
             AddressAttribute nh = u.attributes().nextHop();
             byte[] nextHop = nh == null ? null : new byte[] {(byte) (nh.address() >>> 24),
                 (byte) (nh.address() >>> 16), (byte) (nh.address() >>> 8), (byte) nh.address()};
-            announced += announce(u.nlri(), shared, nextHop);
+            announced += announce(u.nlri(), shared, nextHop, tags);
         }
         if (reach != null && reach.nlri() instanceof PrefixList p && !p.isEmpty()) {
             if (shared == null) {
                 shared = u.attributes().withoutNlri();
             }
-            announced += announce(p, shared, reach.nextHopBytes());
+            announced += announce(p, shared, reach.nextHopBytes(), tags);
         }
         return new Change(announced, withdrawn, removed);
     }
 
-    private int announce(PrefixList p, PathAttributes attrs, byte[] nextHop) {
+    private int announce(PrefixList p, PathAttributes attrs, byte[] nextHop, ImportChecks.Tags tags) {
         ConcurrentHashMap<RouteKey, Route> t = table(p.afiSafi());
         boolean labeled = p.afiSafi().isLabeled();
         Route shared = labeled ? null : new Route(attrs, nextHop, null, false, false);
         long freshened = 0;
         for (int i = 0; i < p.size(); i++) {
-            Route old = t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
+            Route old = tags != null && tags.rejected(p, i) ? t.remove(RouteKey.of(p, i))
+                    : t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
             if (old != null && old.stale()) {
                 freshened++;
             }

@@ -1,0 +1,127 @@
+package io.ribbit.rib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ribbit.codec.attr.AddressAttribute;
+import io.ribbit.codec.attr.AsPath;
+import io.ribbit.codec.attr.AttributeCode;
+import io.ribbit.codec.attr.Origin;
+import io.ribbit.codec.attr.PathAttributes;
+import io.ribbit.codec.message.UpdateMessage;
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.PrefixList;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImportChecksTest {
+    static final long LOCAL_AS = 64512;
+    static final long PEER_AS = 3356;
+
+    static int ip(String dotted) {
+        String[] p = dotted.split("\\.");
+        return Integer.parseInt(p[0]) << 24 | Integer.parseInt(p[1]) << 16 | Integer.parseInt(p[2]) << 8
+                | Integer.parseInt(p[3]);
+    }
+
+    /** "a.b.c.d/len" prefixes as a packed IPv4 unicast list. */
+    static PrefixList v4(String... prefixes) {
+        long[] w = new long[prefixes.length];
+        for (int i = 0; i < prefixes.length; i++) {
+            String[] s = prefixes[i].split("/");
+            int len = Integer.parseInt(s[1]);
+            w[i] = PrefixList.packIpv4(ip(s[0]) & PrefixList.ipv4Mask(len), len);
+        }
+        return new PrefixList(AfiSafi.IPV4_UNICAST, w.length, w, null, null, null);
+    }
+
+    static UpdateMessage update(String nextHop, long[] path, String... prefixes) {
+        PathAttributes a = PathAttributes.of(Origin.valueOf(0), AsPath.sequence(path),
+                new AddressAttribute(AttributeCode.NEXT_HOP, ip(nextHop)));
+        return UpdateMessage.of(PrefixList.empty(AfiSafi.IPV4_UNICAST), a, v4(prefixes));
+    }
+
+    static ImportChecks.Bound bound(ImportChecks c) throws Exception {
+        return c.bind(LOCAL_AS, PEER_AS, InetAddress.getByName("192.0.2.10"));
+    }
+
+    @Test
+    void aCleanUpdateHasNoTagsAndAllocatesNone() throws Exception {
+        UpdateMessage u = update("192.0.2.10", new long[] {3356, 1299, 13335}, "1.1.1.0/24", "8.8.0.0/16");
+        assertNull(bound(ImportChecks.DEFAULT).evaluate(u));
+    }
+
+    @Test
+    void prefixChecksTagOnlyTheirPrefixes() throws Exception {
+        UpdateMessage u = update("192.0.2.10", new long[] {3356, 13335}, "1.1.1.0/24", "10.1.0.0/16", "1.1.1.128/25",
+                "0.0.0.0/0", "192.168.1.0/24", "100.64.0.0/10", "224.0.0.0/8", "193.0.0.0/24");
+        ImportChecks.Tags t = bound(ImportChecks.DEFAULT).evaluate(u);
+        PrefixList p = u.nlri();
+        int bogon = ImportCheck.BOGON_PREFIX.bit();
+        int longer = ImportCheck.LONG_PREFIX.bit();
+        assertEquals(List.of(0, bogon, longer, bogon, bogon, bogon, bogon, 0),
+                List.of(t.mask(p, 0), t.mask(p, 1), t.mask(p, 2), t.mask(p, 3), t.mask(p, 4), t.mask(p, 5),
+                        t.mask(p, 6), t.mask(p, 7)));
+        assertFalse(t.rejected(p, 1), "tag is the default action");
+    }
+
+    @Test
+    void pathChecks() throws Exception {
+        ImportChecks.Bound b = bound(new ImportChecks(Map.of(), 24, 48, 5));
+        int loop = ImportCheck.AS_PATH_LOOP.bit();
+        int asn = ImportCheck.BOGON_ASN.bit();
+        int length = ImportCheck.AS_PATH_LENGTH.bit();
+        assertEquals(0, b.pathMask(update("192.0.2.10", new long[] {3356, 3356, 3356, 174}, "1.0.0.0/24").attributes()),
+                "prepending is not a loop");
+        assertEquals(loop, b.pathMask(update("192.0.2.10", new long[] {3356, 174, 3356}, "1.0.0.0/24").attributes()));
+        assertEquals(loop, b.pathMask(update("192.0.2.10", new long[] {3356, LOCAL_AS, 174}, "1.0.0.0/24")
+                .attributes()) & loop, "our own AS in the path");
+        for (long bad : new long[] {0, 23456, 64496, 64513, 65534, 65535, 65536, 131071, 4_200_000_000L,
+            4_294_967_295L}) {
+            assertEquals(asn, b.pathMask(update("192.0.2.10", new long[] {3356, bad}, "1.0.0.0/24").attributes()),
+                    "ASN " + bad);
+        }
+        for (long good : new long[] {1, 64495, 131072, 4_199_999_999L}) {
+            assertEquals(0, b.pathMask(update("192.0.2.10", new long[] {3356, good}, "1.0.0.0/24").attributes()),
+                    "ASN " + good);
+        }
+        assertEquals(length, b.pathMask(update("192.0.2.10", new long[] {3356, 1, 2, 3, 4, 5}, "1.0.0.0/24")
+                .attributes()));
+        assertEquals(0, b.pathMask(update("192.0.2.10", new long[] {3356, 1, 2, 3, 4}, "1.0.0.0/24").attributes()));
+    }
+
+    @Test
+    void nextHopOnlyForEbgpAndRejectRemoves() throws Exception {
+        ImportChecks reject = new ImportChecks(Map.of(ImportCheck.NEXT_HOP, ImportChecks.Action.REJECT), 24, 48, 100);
+        UpdateMessage third = update("192.0.2.99", new long[] {3356, 174}, "1.0.0.0/24", "2.0.0.0/24");
+        ImportChecks.Tags t = bound(reject).evaluate(third);
+        assertEquals(ImportCheck.NEXT_HOP.bit(), t.mask(third.nlri(), 1));
+        assertTrue(t.rejected(third.nlri(), 0));
+        assertNull(reject.bind(174, 174, InetAddress.getByName("192.0.2.10")).evaluate(
+                update("192.0.2.99", new long[] {3356}, "1.0.0.0/24")), "iBGP: a third-party next hop is normal");
+
+        AdjRibIn rib = new AdjRibIn();
+        rib.apply(update("192.0.2.10", new long[] {3356, 174}, "1.0.0.0/24", "2.0.0.0/24"));
+        assertEquals(2, rib.size());
+        AdjRibIn.Change c = rib.apply(third, t);
+        assertEquals(0, rib.size(), "a rejected announcement replaces the prefix's route: removed");
+        assertEquals(2, c.removed());
+    }
+
+    @Test
+    void offDisablesAndIpv6Ranges() throws Exception {
+        ImportChecks off = new ImportChecks(Map.of(ImportCheck.BOGON_PREFIX, ImportChecks.Action.OFF), 24, 48, 100);
+        UpdateMessage u = update("192.0.2.10", new long[] {3356}, "10.0.0.0/8");
+        assertNull(bound(off).evaluate(u));
+        assertTrue(ImportChecks.isBogonIpv6(0x2001_0db8_0001_0000L, 48));
+        assertTrue(ImportChecks.isBogonIpv6(0xfc00_0000_0000_0000L, 7));
+        assertTrue(ImportChecks.isBogonIpv6(0, 0));
+        assertFalse(ImportChecks.isBogonIpv6(0x2a00_1450_0000_0000L, 32));
+        assertFalse(ImportChecks.isBogonIpv6(0x2001_0678_0000_0000L, 32));
+        assertTrue(ImportChecks.isBogonIpv6(0x2002_0000_0000_0000L, 16));
+    }
+}
