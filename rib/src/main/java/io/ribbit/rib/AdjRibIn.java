@@ -46,6 +46,7 @@ public final class AdjRibIn {
      * {@code tags} null: nothing rejected.
      */
     public Change apply(UpdateMessage u, ImportChecks.Tags tags) {
+        rejectedRemoved = 0;
         int withdrawn = 0;
         int removed = 0;
         int announced = 0;
@@ -81,8 +82,11 @@ public final class AdjRibIn {
             }
             announced += announce(p, shared, reach.nextHopBytes(), tags);
         }
-        return new Change(announced, withdrawn, removed);
+        return new Change(announced, withdrawn, removed + rejectedRemoved);
     }
+
+    /** Routes removed by rejected announcements during the current {@link #apply} (writer only). */
+    private int rejectedRemoved;
 
     private int announce(PrefixList p, PathAttributes attrs, byte[] nextHop, ImportChecks.Tags tags) {
         ConcurrentHashMap<RouteKey, Route> t = table(p.afiSafi());
@@ -90,8 +94,12 @@ public final class AdjRibIn {
         Route shared = labeled ? null : new Route(attrs, nextHop, null, false, false);
         long freshened = 0;
         for (int i = 0; i < p.size(); i++) {
-            Route old = tags != null && tags.rejected(p, i) ? t.remove(RouteKey.of(p, i))
+            boolean rejected = tags != null && tags.rejected(p, i);
+            Route old = rejected ? t.remove(RouteKey.of(p, i))
                     : t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
+            if (rejected && old != null) {
+                rejectedRemoved++;
+            }
             if (old != null && old.stale()) {
                 freshened++;
             }
