@@ -64,6 +64,15 @@ public final class TestTable {
         return new TestTable(rows, blocks);
     }
 
+    /** These routes, one per UPDATE. */
+    public static TestTable of(Row... rows) {
+        Map<String, Row> m = new LinkedHashMap<>();
+        for (Row r : rows) {
+            m.put(r.prefix(), r);
+        }
+        return new TestTable(m, rows.length);
+    }
+
     public Map<String, Row> rows() {
         return rows;
     }

@@ -399,6 +399,31 @@ public final class ImportChecks {
             return bound;
         }
 
+        /** Per check (by ordinal), how many announced routes failed it. */
+        public long[] counts() {
+            long[] out = new long[ImportCheck.values().length];
+            count(nlri, nlriMask, nlriPrefix, out);
+            if (mp != null) {
+                count(mp, mpMask, mpPrefix, out);
+            }
+            return out;
+        }
+
+        private static void count(PrefixList p, int all, int[] each, long[] out) {
+            for (int c = 0; c < out.length; c++) {
+                int bit = 1 << c;
+                if ((all & bit) != 0) {
+                    out[c] += p.size();
+                } else if (each != null) {
+                    for (int m : each) {
+                        if ((m & bit) != 0) {
+                            out[c]++;
+                        }
+                    }
+                }
+            }
+        }
+
         /** Calls {@code visitor} with every announced prefix that failed a check, and its mask. */
         public void forEach(PrefixVisitor visitor) {
             visit(nlri, visitor);

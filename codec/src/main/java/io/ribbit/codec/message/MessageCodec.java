@@ -176,7 +176,7 @@ public final class MessageCodec {
      * a treat-as-withdraw: every MP_UNREACH_NLRI problem is already a session reset.
      */
     private static void checkMandatory(PathAttributes attrs, PrefixList nlri, UpdateDecodeContext ctx) {
-        MpReachNlri reach = attrs.mpReach();
+        MpReachNlri reach = ctx.seen(AttributeCode.MP_REACH_NLRI) ? attrs.mpReach() : null;
         boolean reachNlri = reach != null && !reach.nlri().isEmpty();
         if (!nlri.isEmpty() || reachNlri) {
             missing(ctx, AttributeCode.ORIGIN, "ORIGIN");

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import io.ribbit.rib.ImportCheck;
+import io.ribbit.rib.ImportChecks;
 
 /**
  * Reads and validates the YAML configuration. Every error names the file, the line and the key
@@ -27,7 +29,16 @@ public final class ConfigLoader {
     private static final Set<String> NEIGHBOR = Set.of("address", "remote-as", "mode", "port", "hold-time",
             "families", "add-path-receive", "max-prefixes", "max-prefixes-warning", "max-prefixes-restart",
             "description", "local-address", "connect-retry", "idle-hold-time", "idle-hold-time-max",
-            "graceful-restart", "role", "strict-role");
+            "graceful-restart", "role", "strict-role", "import-checks");
+    private static final Set<String> IMPORT_CHECKS = importCheckKeys();
+
+    private static Set<String> importCheckKeys() {
+        Set<String> keys = new java.util.HashSet<>(Set.of("max-length-v4", "max-length-v6", "max-as-path-length"));
+        for (ImportCheck c : ImportCheck.values()) {
+            keys.add(c.key());
+        }
+        return Set.copyOf(keys);
+    }
     private static final Set<String> SINK = Set.of("type", "path", "include-raw");
 
     private final String file;
@@ -278,12 +289,42 @@ public final class ConfigLoader {
         if (strictRole && rn == null) {
             error(m.get("strict-role").line, key + ".strict-role", "needs a role");
         }
+        ImportChecks checks = importChecks(m.get("import-checks"), key + ".import-checks");
         if (address == null) {
             return null;
         }
         return new NeighborConfig(address, prefixLength, remoteAs, mode, port, holdTime, List.copyOf(families),
                 addPath, maxPrefixes, warn, restart, description, local, connectRetry, idleHold,
-                Math.max(idleHold, idleHoldMax), gr, role, strictRole, n.line);
+                Math.max(idleHold, idleHoldMax), gr, role, strictRole, checks, n.line);
+    }
+
+    /** {@code import-checks}: per check off | tag | reject, and the limits (docs/configuration.md). */
+    private ImportChecks importChecks(YamlNode n, String key) {
+        if (n == null) {
+            return ImportChecks.DEFAULT;
+        }
+        Map<String, YamlNode> m = object(n, key, IMPORT_CHECKS);
+        if (m == null) {
+            return ImportChecks.DEFAULT;
+        }
+        Map<ImportCheck, ImportChecks.Action> actions = new java.util.EnumMap<>(ImportCheck.class);
+        for (ImportCheck c : ImportCheck.values()) {
+            YamlNode a = m.get(c.key());
+            if (a == null) {
+                continue;
+            }
+            String v = String.valueOf(a.value).toLowerCase(Locale.ROOT);
+            switch (v) {
+                case "off", "false" -> actions.put(c, ImportChecks.Action.OFF);
+                case "tag", "true" -> actions.put(c, ImportChecks.Action.TAG);
+                case "reject" -> actions.put(c, ImportChecks.Action.REJECT);
+                default -> error(a.line, key + "." + c.key(), "must be off, tag or reject, got '" + a.value + "'");
+            }
+        }
+        int v4 = (int) number(m, key, "max-length-v4", ImportChecks.DEFAULT_MAX_LENGTH_V4, 0, 32);
+        int v6 = (int) number(m, key, "max-length-v6", ImportChecks.DEFAULT_MAX_LENGTH_V6, 0, 128);
+        int path = (int) number(m, key, "max-as-path-length", ImportChecks.DEFAULT_MAX_PATH_LENGTH, 1, 10000);
+        return new ImportChecks(actions, v4, v6, path);
     }
 
     private void checkOverlaps(List<NeighborConfig> neighbors) {

@@ -30,6 +30,7 @@ public record NeighborConfig(
         boolean gracefulRestart,
         int role,
         boolean strictRole,
+        io.ribbit.rib.ImportChecks importChecks,
         int line) {
 
     /** No BGP role configured (RFC 9234 role capability not sent). */
@@ -57,7 +58,7 @@ public record NeighborConfig(
                 && description.equals(o.description) && java.util.Objects.equals(localAddress, o.localAddress)
                 && connectRetry == o.connectRetry && idleHoldTime == o.idleHoldTime
                 && idleHoldTimeMax == o.idleHoldTimeMax && gracefulRestart == o.gracefulRestart && role == o.role
-                && strictRole == o.strictRole;
+                && strictRole == o.strictRole && importChecks.equals(o.importChecks);
     }
 
     public boolean dynamic() {

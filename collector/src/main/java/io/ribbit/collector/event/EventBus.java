@@ -250,6 +250,14 @@ public final class EventBus implements AutoCloseable {
                 writeValue(g, x.getValue());
             }
             g.writeEndObject();
+        } else if (v instanceof JsonValue j) {
+            j.write(g);
+        } else if (v instanceof java.util.Collection<?> c) {
+            g.writeStartArray();
+            for (Object x : c) {
+                writeValue(g, x);
+            }
+            g.writeEndArray();
         } else {
             g.writeString(String.valueOf(v));
         }

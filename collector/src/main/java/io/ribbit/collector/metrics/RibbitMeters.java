@@ -21,6 +21,8 @@ public enum RibbitMeters {
     RIB_STALE_ROUTES("ribbit.rib.stale.routes", "Routes kept stale for a restarting peer (RFC 4724)"),
     NOTIFICATIONS_SENT("ribbit.peer.notifications.sent", "NOTIFICATIONs sent, by code and subcode"),
     NOTIFICATIONS_RECEIVED("ribbit.peer.notifications.received", "NOTIFICATIONs received, by code and subcode"),
+    IMPORT_CHECK_ROUTES("ribbit.peer.import.check.routes",
+            "Announced routes that failed an import check, by check and action (tag or reject)"),
     MAX_PREFIX_WARNINGS("ribbit.peer.max.prefixes.warnings", "Times the max-prefixes warning threshold was crossed"),
     CONNECTIONS_REJECTED("ribbit.connections.rejected", "TCP connections closed because no neighbor matches the source address"),
     EVENTS_WRITTEN("ribbit.output.events.written", "Events written, by sink"),

@@ -22,6 +22,8 @@ import io.ribbit.collector.event.EventBus;
 import io.ribbit.collector.metrics.PeerMeters;
 import io.ribbit.collector.metrics.RibbitMeters;
 import io.ribbit.rib.AdjRibIn;
+import io.ribbit.rib.ImportCheck;
+import io.ribbit.rib.ImportChecks;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -53,6 +55,8 @@ public final class Peer implements EventBus.Throttled {
     private final PeerContext ctx;
     private final EventLoop loop;
     private final AdjRibIn rib = new AdjRibIn();
+    /** Written on the peer loop at Established; read by the HTTP side to tag routes (a volatile read). */
+    private volatile ImportChecks.Bound importChecks;
     private final PeerMeters meters;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10);
     private final List<Session> sessions = new ArrayList<>(2);
@@ -82,6 +86,7 @@ public final class Peer implements EventBus.Throttled {
         this.remoteAs = config.remoteAs() < 0 ? 0 : config.remoteAs();
         this.meters = new PeerMeters(ctx.registry(), config.dynamic() ? name : config.addressText(), config.remoteAs(),
                 config.description());
+        this.importChecks = config.importChecks().bind(ctx.localAs(), remoteAs, address);
         meters.gauge(RibbitMeters.SESSION_STATE, this, p -> p.state.mib());
         meters.gauge(RibbitMeters.SESSION_UPTIME, this,
                 p -> p.establishedAt == 0 ? 0 : (System.nanoTime() - p.establishedAt) / 1e9);
@@ -300,6 +305,7 @@ public final class Peer implements EventBus.Throttled {
             }
             established = s;
             establishedView = s;
+            importChecks = config.importChecks().bind(ctx.localAs(), remoteAs, address);
             establishedAt = System.nanoTime();
             transition(SessionState.ESTABLISHED);
             meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
@@ -349,10 +355,17 @@ public final class Peer implements EventBus.Throttled {
                 warnings.warn("peer {}: malformed UPDATE, {} ({} problem{}): {}", name, u.action().tag(),
                         u.problems().size(), u.problems().size() == 1 ? "" : "s", p.detail());
             }
-            AdjRibIn.Change c = rib.apply(u);
+            ImportChecks.Tags tags = importChecks.evaluate(u);
+            AdjRibIn.Change c = rib.apply(u, tags);
             meters.prefixesAnnounced.increment(c.announced());
             meters.prefixesWithdrawn.increment(c.withdrawn());
-            event(u, null, raw);
+            if (tags == null) {
+                event(u, null, raw);
+            } else {
+                countTags(tags);
+                // Rendered by the event writer, off this loop.
+                publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
+            }
             AfiSafi eor = u.endOfRib();
             if (eor != null && staleFamilies.remove(eor)) {
                 int swept = rib.sweepStale(eor);
@@ -363,6 +376,24 @@ public final class Peer implements EventBus.Throttled {
             }
             checkMaxPrefixes(s, u);
         });
+    }
+
+    /** Counts an UPDATE's failed import checks per check and action (cheap: no per-prefix objects). */
+    private void countTags(ImportChecks.Tags tags) {
+        long[] perCheck = tags.counts();
+        ImportCheck[] checks = ImportCheck.values();
+        for (int c = 0; c < checks.length; c++) {
+            if (perCheck[c] > 0) {
+                String action = tags.bound().rejects(checks[c].bit()) ? "reject" : "tag";
+                meters.counter(RibbitMeters.IMPORT_CHECK_ROUTES, "check", checks[c].key(), "action", action)
+                        .increment(perCheck[c]);
+            }
+        }
+    }
+
+    /** The import checks of the current session (bound to the peer's AS and address at Established). */
+    public ImportChecks.Bound importChecks() {
+        return importChecks;
     }
 
     /** RFC 4486 §4: Cease 6/1 with AFI (2), SAFI (1) and the upper bound (4) as data. */
