@@ -14,13 +14,13 @@ WORK=$(mktemp -d)
 trap 'kill $FPID $RPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 python3 "$FEEDER" gen --v4 "$V4" --peers 1 >/dev/null
 {
-  echo "name: bench"; echo "router-id: 192.0.2.1"; echo "local-as: 64512"
+  echo "name: bench"; echo "router-id: 192.0.2.1"; echo "local-as: 64512"; echo "warmup: ${WARMUP:-0}"
   echo 'listen: ["127.0.0.1:1790"]'; echo 'http: "127.0.0.1:9180"'
   echo "neighbors:"; echo "  - address: 127.0.0.11"; echo "    remote-as: 3356"; echo "    families: [ipv4-unicast]"
   if [ "$EVENTS" = yes ]; then echo "events:"; echo "  - type: file"; echo "    path: $WORK/events.jsonl"; fi
 } > "$WORK/ribbit.yaml"
 java ${RIBBIT_JAVA_OPTS:-} -jar "$JAR" run -c "$WORK/ribbit.yaml" > "$WORK/ribbit.log" 2>&1 & RPID=$!
-for _ in $(seq 100); do curl -sf 127.0.0.1:9180/ready >/dev/null && break; sleep 0.1; done
+for _ in $(seq 900); do curl -sf 127.0.0.1:9180/ready >/dev/null && break; sleep 0.1; done
 RSS0=$(awk '/VmRSS/ {print $2}' /proc/$RPID/status)
 python3 "$FEEDER" feed --host 127.0.0.1 --port 1790 --peers 1 --v4 "$V4" --duration 600 --report "$WORK/feed.json" > "$WORK/feeder.log" 2>&1 & FPID=$!
 while true; do
@@ -35,6 +35,9 @@ sleep 0.3
 FIRST=$(python3 -c "import json,sys; d=json.load(open('$WORK/feed.json')); s=d['sessions'][0]; print(s.get('first_update', s.get('first_update_sent', 0)))" 2>/dev/null || echo 0)
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$RPID/status); RSS=$(awk '/VmRSS/ {print $2}' /proc/$RPID/status)
 CPU=$(awk '{print ($14+$15)/100}' /proc/$RPID/stat)
+if [ -n "${THREADS:-}" ]; then
+  for t in /proc/$RPID/task/*; do echo "$(awk '{print ($14+$15)/100}' $t/stat) $(cat $t/comm)"; done | sort -rn | head -15
+fi
 python3 - "$FIRST" "$END" "$V4" "$RSS0" "$RSS" "$HWM" "$CPU" "$EVENTS" <<'PY'
 import sys
 first, end, n, rss0, rss, hwm, cpu, ev = sys.argv[1:]

@@ -148,6 +148,9 @@ public final class Daemon implements AutoCloseable {
             LOG.info("HTTP on http://{}:{}/ (/metrics, /health, /ready, POST /api/peers/PEER/refresh)", httpAddress.getHostString(),
                     httpAddress.getPort());
         }
+        if (config.warmup() > 0) {
+            Warmup.run(config.warmup(), config.name());
+        }
         peers.start();
         ready = true;
     }

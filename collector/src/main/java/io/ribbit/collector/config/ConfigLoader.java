@@ -25,7 +25,7 @@ import io.ribbit.rib.ImportChecks;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("name", "router-id", "local-as", "listen", "http", "neighbors",
-            "events", "shutdown-message");
+            "events", "shutdown-message", "warmup");
     private static final Set<String> NEIGHBOR = Set.of("address", "remote-as", "mode", "port", "hold-time",
             "families", "add-path-receive", "max-prefixes", "max-prefixes-warning", "max-prefixes-restart",
             "description", "local-address", "connect-retry", "idle-hold-time", "idle-hold-time-max",
@@ -162,8 +162,9 @@ public final class ConfigLoader {
         if (shutdown != null && shutdown.getBytes(StandardCharsets.UTF_8).length > 255) {
             error(m.get("shutdown-message").line, "shutdown-message", "at most 255 UTF-8 octets (RFC 9003)");
         }
+        double warmup = number(m, "", "warmup", 0, 0, 60);
         return new RibbitConfig(name, routerId, localAs, List.copyOf(listen), http, List.copyOf(neighbors),
-                List.copyOf(events), shutdown);
+                List.copyOf(events), shutdown, warmup);
     }
 
     private NeighborConfig neighbor(YamlNode n, String key, long localAs) {

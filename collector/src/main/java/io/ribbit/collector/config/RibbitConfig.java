@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param name the collector name, the {@code host} field of events
  * @param routerId the BGP Identifier, as an int
+ * @param warmup seconds of JIT warm-up before listening (0: none)
  */
 public record RibbitConfig(
         String name,
@@ -17,5 +18,11 @@ public record RibbitConfig(
         HostPort http,
         List<NeighborConfig> neighbors,
         List<EventSinkConfig> events,
-        String shutdownMessage) {
+        String shutdownMessage,
+        double warmup) {
+    /** Without warm-up (embedding, tests). */
+    public RibbitConfig(String name, int routerId, long localAs, List<HostPort> listen, HostPort http,
+            List<NeighborConfig> neighbors, List<EventSinkConfig> events, String shutdownMessage) {
+        this(name, routerId, localAs, listen, http, neighbors, events, shutdownMessage, 0);
+    }
 }
