@@ -79,7 +79,9 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             }
         }
         for (HostPort hp : config.listen()) {
-            ServerBootstrap sb = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
+            // Each accepted connection is registered on its peer's loop (PeerLoopGroup): no hand-off per message.
+            ServerBootstrap sb = new ServerBootstrap().group(boss, new PeerLoopGroup(workers, this::loopFor))
+                    .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
@@ -105,6 +107,13 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
         return out;
     }
 
+    /** The loop an accepted connection is registered on: its configured peer's, else any (dynamic or rejected). */
+    private io.netty.channel.EventLoop loopFor(Channel ch) {
+        java.net.SocketAddress ra = ch.remoteAddress();
+        Peer p = ra instanceof InetSocketAddress isa ? peers.get(isa.getAddress()) : null;
+        return p == null ? null : p.loop();
+    }
+
     private void accept(Channel ch) {
         InetAddress remote = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         Peer p = peers.get(remote);
@@ -124,7 +133,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             NeighborConfig m = match;
             p = peers.computeIfAbsent(remote, a -> {
                 LOG.info("dynamic neighbor {} (from {})", a.getHostAddress(), m.addressText());
-                return new Peer(m, a, this, workers.next());
+                return new Peer(m, a, this, ch.eventLoop());
             });
         } else if (!p.config().mode().accepts()) {
             rejected.increment();
