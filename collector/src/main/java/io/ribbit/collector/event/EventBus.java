@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.logging.log4j.LogManager;
@@ -48,7 +47,11 @@ public final class EventBus implements AutoCloseable {
     private final long highWatermark;
     private final long lowWatermark;
     private final Thread writer;
-    private final AtomicBoolean writerParked = new AtomicBoolean();
+    /** RUNNING, or parked: BATCH (briefly, while events flow) or IDLE (long; the next event wakes it). */
+    private final java.util.concurrent.atomic.AtomicInteger writerState = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int RUNNING = 0;
+    private static final int BATCH = 1;
+    private static final int IDLE = 2;
     private volatile boolean closing;
     private final AtomicLong backPressureNanos = new AtomicLong();
     private final AtomicLong sinkErrors = new AtomicLong();
@@ -104,22 +107,34 @@ public final class EventBus implements AutoCloseable {
 
     /** Queues an event (any thread, never blocks); pauses {@code source} if the sinks are behind. */
     public void publish(Event e, Throttled source) {
+        if (sinks.isEmpty()) {
+            return; // nowhere to write: not even queued
+        }
         queue.offer(e);
         long n = pending.incrementAndGet();
         if (n > highWatermark && source != null && paused.add(source)) {
             source.pauseReading();
             pausedSince.compareAndSet(0, System.nanoTime());
         }
-        if (writerParked.get() && writerParked.compareAndSet(true, false)) {
+        // The writer wakes by itself every WRITER_PARK_NANOS; a producer wakes it early only once a
+        // batch is waiting, so a full-table burst costs a wake-up per batch, not per UPDATE.
+        int w = writerState.get();
+        if ((w == IDLE || w == BATCH && n >= WAKE_BATCH) && writerState.compareAndSet(w, RUNNING)) {
             LockSupport.unpark(writer);
         }
     }
+
+    /** Events queued before a producer wakes the writer early. */
+    private static final int WAKE_BATCH = 256;
+    /** The writer's longest sleep with events possibly queued: the latency bound of a lone event. */
+    private static final long WRITER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private void run() {
         LineBuffer buf = new LineBuffer();
         LineBuffer rawBuf = new LineBuffer();
         JsonFactory factory = new JsonFactory();
         MessageJson json = new MessageJson();
+        boolean wrote = false;
         while (true) {
             Event e = queue.poll();
             if (e == null) {
@@ -132,11 +147,13 @@ public final class EventBus implements AutoCloseable {
                 if (closing && queue.isEmpty()) {
                     return;
                 }
-                writerParked.set(true);
+                // Events flowing: sleep briefly and let a batch build up; idle: sleep until woken.
+                writerState.set(wrote ? BATCH : IDLE);
                 if (queue.isEmpty() && !closing) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                    LockSupport.parkNanos(this, wrote ? WRITER_PARK_NANOS : TimeUnit.MILLISECONDS.toNanos(100));
                 }
-                writerParked.set(false);
+                writerState.set(RUNNING);
+                wrote = false;
                 continue;
             }
             try {
@@ -144,6 +161,7 @@ public final class EventBus implements AutoCloseable {
                     pending.decrementAndGet();
                     continue;
                 }
+                wrote = true;
                 buf.reset();
                 serialize(factory, buf, json, e, false);
                 LineBuffer withRaw = null;
