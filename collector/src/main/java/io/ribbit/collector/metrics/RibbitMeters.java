@@ -10,6 +10,8 @@ public enum RibbitMeters {
     SESSION_TRANSITIONS("ribbit.peer.session.transitions", "FSM state transitions, by from/to state"),
     SESSION_UPTIME("ribbit.peer.session.uptime.seconds", "Seconds since the session reached Established, 0 when down"),
     SESSION_ESTABLISHED("ribbit.peer.session.established", "Times the session reached Established"),
+    SESSION_COLLISIONS("ribbit.peer.session.collisions", "Connection collisions resolved (RFC 4271 §6.8, Cease 6/7),"
+            + " by rule (bgp-identifier, established, same-side) and the direction of the connection closed"),
     MESSAGES_RECEIVED("ribbit.peer.messages.received", "BGP messages received, by type"),
     MESSAGES_SENT("ribbit.peer.messages.sent", "BGP messages sent, by type"),
     MESSAGES_MALFORMED("ribbit.peer.messages.malformed", "Messages that needed a session reset (NOTIFICATION sent)"),

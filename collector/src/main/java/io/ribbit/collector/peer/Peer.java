@@ -41,8 +41,11 @@ import org.apache.logging.log4j.Logger;
  * ConnectRetry and IdleHold back-off, its Adj-RIB-In, graceful-restart helper state (RFC 4724,
  * RFC 9494), max-prefix protection (RFC 4486) and events.
  *
- * <p>Thread confinement: every method runs on {@link #loop()}; calls from a session's channel
- * loop (an inbound connection accepted on another loop) hop onto it. No locks.
+ * <p>Thread confinement: every method runs on {@link #loop()}, and so does every connection of
+ * this peer (outbound ones are opened on it, {@link PeerRegistry} registers accepted ones with
+ * it): the per-connection FSMs ({@link Session}) and the peer-wide decisions form one sequence,
+ * in the order messages are read. Calls from other threads (HTTP, event sinks, reload) hop onto
+ * it. No locks.
  */
 public final class Peer implements EventBus.Throttled {
     private static final Logger LOG = LogManager.getLogger(Peer.class);
@@ -198,18 +201,16 @@ public final class Peer implements EventBus.Throttled {
         connectTimer = loop.schedule(this::connect, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An accepted TCP connection from this peer (RFC 4271 §8.2.2 Event 17), on any loop. */
+    /**
+     * An accepted TCP connection from this peer (RFC 4271 §8.2.2 Event 17), registered with this
+     * peer's loop. With another connection in progress or Established it is tracked until its
+     * OPEN arrives (§8.2.2 Established: "the second connection SHALL be tracked until it sends an
+     * OPEN message"); collision detection (§6.8) then decides which one is closed.
+     */
     void accept(Channel ch) {
         inLoop(() -> {
             if (stopped || System.nanoTime() < blockedUntil) {
-                ch.writeAndFlush(new NotificationMessage(BgpError.CONNECTION_REJECTED, null)).addListener(
-                        io.netty.channel.ChannelFutureListener.CLOSE);
-                return;
-            }
-            if (established != null) {
-                // §6.8: a collision with an Established connection closes the new one.
-                ch.writeAndFlush(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                GracefulClose.notifyAndClose(ch, new NotificationMessage(BgpError.CONNECTION_REJECTED, null));
                 return;
             }
             attach(ch, false);
@@ -217,23 +218,21 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private void attach(Channel ch, boolean outbound) {
+        if (ch.eventLoop() != loop) {
+            // Every connection of a peer runs on the peer's loop (PeerRegistry registers accepted ones there).
+            throw new IllegalStateException("connection " + ch + " is not on peer " + name + "'s event loop");
+        }
         Session s = new Session(this, ch, outbound, ctx.openFor(config), ch.pipeline().get(RawCapture.class));
         ch.pipeline().addLast("session", s);
         sessions.add(s);
-        if (ch.eventLoop().inEventLoop()) {
-            s.start();
-        } else {
-            ch.eventLoop().execute(s::start);
-        }
+        s.start();
     }
 
     void onOpenSent(Session s) {
-        inLoop(() -> {
-            if (state != SessionState.OPEN_CONFIRM && state != SessionState.ESTABLISHED) {
-                transition(SessionState.OPEN_SENT);
-            }
-            event(s.ourOpen, "sent", null);
-        });
+        if (state != SessionState.OPEN_CONFIRM && state != SessionState.ESTABLISHED) {
+            transition(SessionState.OPEN_SENT);
+        }
+        event(s.ourOpen, "sent", null);
     }
 
     /**
@@ -247,94 +246,123 @@ public final class Peer implements EventBus.Throttled {
         return OpenPolicy.check(config, ctx.routerId(), ctx.localAs(), open);
     }
 
-    /** The peer's OPEN was accepted: collision detection (RFC 4271 §6.8), OpenConfirm. */
-    void onOpenReceived(Session s) {
-        inLoop(() -> {
-            if (s.closing() || s.collisionLoser) {
-                return;
+    /**
+     * The peer's OPEN was accepted on {@code s}, which has not answered it yet: connection
+     * collision detection (RFC 4271 §6.8), run before the KEEPALIVE that would confirm it. Every
+     * other connection to this peer that has the peer's OPEN (OpenConfirm, or Established) collides
+     * with it, whatever BGP Identifier that OPEN carried (Ribbit keeps one session per neighbor
+     * address):
+     *
+     * <ul>
+     *   <li>with an Established connection, the new one ({@code s}) is closed;
+     *   <li>otherwise the identifiers decide (§6.8 steps 1-3, compared as unsigned 32-bit numbers):
+     *       the connection initiated by the speaker with the higher identifier survives;
+     *   <li>two connections initiated by the same side (the peer connected twice): the newer one
+     *       is closed.
+     * </ul>
+     *
+     * <p>The loser is sent Cease 6/7 (Connection Collision Resolution, RFC 4486) and closed. It
+     * never reached Established, so its end is no session-down: no state event, no IdleHold
+     * back-off, and the surviving connection is untouched.
+     *
+     * @return false when {@code s} lost (it is closing), true when it goes on to OpenConfirm
+     */
+    boolean onOpenReceived(Session s) {
+        if (s.closing()) {
+            return false;
+        }
+        remoteAs = s.theirOpen().asn();
+        int remoteId = s.theirOpen().bgpIdentifier();
+        for (Session other : new ArrayList<>(sessions)) {
+            if (other == s || other.closing() || other.theirOpen() == null) {
+                continue; // Idle/Connect/Active/OpenSent without the OPEN: no collision can be detected (§6.8)
             }
-            remoteAs = s.theirOpen().asn();
-            if (established != null && established != s) {
-                // §6.8: a collision with an Established connection closes the newer one.
-                closeCollision(s);
-                return;
+            Session loser;
+            String rule;
+            String why;
+            if (other.state() == SessionState.ESTABLISHED) {
+                loser = s;
+                rule = "established";
+                why = "the " + other.describe() + " connection is Established";
+            } else if (other.outbound == s.outbound) {
+                loser = s;
+                rule = "same-side";
+                why = "a second " + (s.outbound ? "outbound" : "inbound") + " connection";
+            } else {
+                // §6.8: local < remote closes the connection Ribbit initiated, else the one the peer initiated.
+                boolean remoteHigher = Integer.compareUnsigned(ctx.routerId(), remoteId) < 0;
+                loser = remoteHigher == s.outbound ? s : other;
+                rule = "bgp-identifier";
+                why = "BGP Identifier " + ipv4(remoteHigher ? remoteId : ctx.routerId()) + " ("
+                        + (remoteHigher ? "the peer" : "Ribbit") + ") is higher than "
+                        + ipv4(remoteHigher ? ctx.routerId() : remoteId) + ": the connection "
+                        + (remoteHigher ? "the peer" : "Ribbit") + " initiated survives";
             }
-            for (Session other : new ArrayList<>(sessions)) {
-                if (other == s || other.closing() || other.collisionLoser || other.theirOpen() == null) {
-                    continue;
-                }
-                // Both have the peer's OPEN (OpenConfirm): the lower local id closes the connection it initiated.
-                boolean closeOutbound = Integer.compareUnsigned(ctx.routerId(), s.theirOpen().bgpIdentifier()) < 0;
-                Session loser = s.outbound == closeOutbound || other.outbound == s.outbound ? s : other;
-                closeCollision(loser);
-                if (loser == s) {
-                    return;
-                }
+            meters.counter(RibbitMeters.SESSION_COLLISIONS, "rule", rule, "closed",
+                    loser.outbound ? "outbound" : "inbound").increment();
+            Session winner = loser == s ? other : s;
+            LOG.info("peer {}: connection collision (RFC 4271 §6.8): closing the {} connection, keeping the {}"
+                    + " one; {}", name, loser.describe(), winner.describe(), why);
+            loser.fail(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null),
+                    DownReason.Kind.COLLISION, "connection collision (RFC 4271 §6.8): " + why);
+            if (loser == s) {
+                return false;
             }
-            if (state != SessionState.ESTABLISHED) {
-                transition(SessionState.OPEN_CONFIRM);
-            }
-        });
+        }
+        if (state != SessionState.ESTABLISHED) {
+            transition(SessionState.OPEN_CONFIRM);
+        }
+        return true;
     }
 
-    private void closeCollision(Session loser) {
-        loser.collisionLoser = true;
-        Runnable r = () -> loser.fail(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null),
-                DownReason.Kind.COLLISION, "connection collision (RFC 4271 §6.8)");
-        if (loser.channel.eventLoop().inEventLoop()) {
-            r.run();
-        } else {
-            loser.channel.eventLoop().execute(r);
-        }
+    private static String ipv4(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 
     void onEstablished(Session s) {
-        inLoop(() -> {
-            if (s.closing() || s.collisionLoser) {
-                return;
+        if (s.closing()) {
+            return;
+        }
+        if (established != null && established != s) {
+            // Not reachable: a second OPEN is resolved in onOpenReceived before it is confirmed.
+            throw new IllegalStateException("peer " + name + ": two Established sessions");
+        }
+        established = s;
+        establishedView = s;
+        establishedAt = System.nanoTime();
+        transition(SessionState.ESTABLISHED);
+        meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
+                .increment();
+        Negotiated n = s.negotiated();
+        LOG.info("peer {} AS{}: session established ({}, hold {} s, families {}{})", name, remoteAs,
+                s.outbound ? "outbound" : "inbound", n.holdTime(), n.families(),
+                n.options().addPathReceive().isEmpty() ? "" : ", add-path " + n.options().addPathReceive());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("state", "connected");
+        f.put("hold_time", n.holdTime());
+        f.put("families", String.join(",", n.families().stream().map(AfiSafi::name).toList()));
+        stateEvent(f);
+        // Ribbit advertises nothing: End-of-RIB for every family right away (RFC 4724 §2).
+        for (AfiSafi fam : n.families()) {
+            runOn(s, () -> s.send(UpdateMessage.endOfRib(fam)));
+        }
+        // Graceful restart: stale routes wait for the peer's End-of-RIB, bounded by a timer.
+        cancelStaleTimers();
+        // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
+        // negotiated any more) go at once; the others wait for End-of-RIB.
+        for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
+            boolean preserved = n.families().contains(fam) && n.peerGracefulRestart() != null
+                    && n.peerGracefulRestart().families().stream()
+                            .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
+            if (!preserved) {
+                int swept = rib.sweepStale(fam);
+                staleFamilies.remove(fam);
+                LOG.info("peer {}: {} stale {} routes removed (forwarding state not preserved)", name, swept, fam);
             }
-            if (established != null && established != s) {
-                // §6.8: a collision with an Established connection closes the newer one.
-                closeCollision(s);
-                return;
-            }
-            established = s;
-            establishedView = s;
-            establishedAt = System.nanoTime();
-            transition(SessionState.ESTABLISHED);
-            meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
-                    .increment();
-            Negotiated n = s.negotiated();
-            LOG.info("peer {} AS{}: session established ({}, hold {} s, families {}{})", name, remoteAs,
-                    s.outbound ? "outbound" : "inbound", n.holdTime(), n.families(),
-                    n.options().addPathReceive().isEmpty() ? "" : ", add-path " + n.options().addPathReceive());
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("state", "connected");
-            f.put("hold_time", n.holdTime());
-            f.put("families", String.join(",", n.families().stream().map(AfiSafi::name).toList()));
-            stateEvent(f);
-            // Ribbit advertises nothing: End-of-RIB for every family right away (RFC 4724 §2).
-            for (AfiSafi fam : n.families()) {
-                runOn(s, () -> s.send(UpdateMessage.endOfRib(fam)));
-            }
-            // Graceful restart: stale routes wait for the peer's End-of-RIB, bounded by a timer.
-            cancelStaleTimers();
-            // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
-            // negotiated any more) go at once; the others wait for End-of-RIB.
-            for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
-                boolean preserved = n.families().contains(fam) && n.peerGracefulRestart() != null
-                        && n.peerGracefulRestart().families().stream()
-                                .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
-                if (!preserved) {
-                    int swept = rib.sweepStale(fam);
-                    staleFamilies.remove(fam);
-                    LOG.info("peer {}: {} stale {} routes removed (forwarding state not preserved)", name, swept, fam);
-                }
-            }
-            if (!staleFamilies.isEmpty()) {
-                staleTimer = loop.schedule(this::sweepAllStale, ctx.staleRoutesTime(), TimeUnit.SECONDS);
-            }
-        });
+        }
+        if (!staleFamilies.isEmpty()) {
+            staleTimer = loop.schedule(this::sweepAllStale, ctx.staleRoutesTime(), TimeUnit.SECONDS);
+        }
     }
 
     void onUpdate(Session s, UpdateMessage u, byte[] raw) {
@@ -449,27 +477,43 @@ public final class Peer implements EventBus.Throttled {
             establishedAt = 0;
             warned = false;
             transition(SessionState.IDLE);
-            LOG.info("peer {} AS{}: session down after {} s: {}", name, remoteAs, upNanos / 1_000_000_000L,
-                    reason.detail());
+            long idle = idleHold(upNanos, reason);
+            boolean reconnects = !stopped && config.mode().connects();
+            LOG.info("peer {} AS{}: session down after {} s: {}{}", name, remoteAs, upNanos / 1_000_000_000L,
+                    reason.detail(), reconnects ? "; connecting again in " + idle + " s" : "");
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("state", "down");
             f.putAll(reason.fields());
             stateEvent(f);
             retainOrFlush(s, reason);
-            // IdleHoldTime back-off (RFC 4271 §8.1.1 DampPeerOscillations): double for sessions that flap.
-            flaps = upNanos < TimeUnit.SECONDS.toNanos(60) ? Math.min(flaps + 1, 16) : 0;
-            long idle = Math.min((long) config.idleHoldTime() << Math.max(0, flaps - 1), config.idleHoldTimeMax());
-            if (!stopped) {
-                if (config.mode().connects()) {
-                    scheduleConnect(TimeUnit.SECONDS.toNanos(Math.max(idle, 0)) + 1);
-                } else {
-                    transition(SessionState.ACTIVE);
-                }
+            if (reconnects) {
+                scheduleConnect(TimeUnit.SECONDS.toNanos(idle) + 1);
+            } else if (!stopped) {
+                transition(SessionState.ACTIVE);
             }
             if (config.dynamic() && rib.size() == 0) {
                 ctx.removeIfIdle(this);
             }
         });
+    }
+
+    /**
+     * The IdleHoldTime before Ribbit connects again after an Established session ended (RFC 4271
+     * §8.1.1, DampPeerOscillations): {@code idle-hold-time}, doubled for each session in a row
+     * that ended within 60 s of reaching Established, up to
+     * {@code idle-hold-time-max}; a session that lasted longer starts the count again. A session the
+     * peer closed to resolve a connection collision (Cease 6/7, RFC 4271 §6.8) does not count.
+     * Only Ribbit's own connection attempts wait: a connection from the peer is accepted at once
+     * (refusing it would hold up a restarting peer, RFC 4724, for its own ConnectRetry time).
+     */
+    private long idleHold(long upNanos, DownReason reason) {
+        NotificationMessage n = reason.notification();
+        boolean collision = reason.kind() == DownReason.Kind.COLLISION
+                || (n != null && n.code() == 6 && n.subcode() == 7);
+        if (!collision) {
+            flaps = upNanos < TimeUnit.SECONDS.toNanos(60) ? Math.min(flaps + 1, 16) : 0;
+        }
+        return Math.min((long) config.idleHoldTime() << Math.max(0, flaps - 1), config.idleHoldTimeMax());
     }
 
     /**
