@@ -484,6 +484,9 @@ public final class Peer implements EventBus.Throttled {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("state", "down");
             f.putAll(reason.fields());
+            if (reconnects) {
+                f.put("idle_hold", idle);
+            }
             stateEvent(f);
             retainOrFlush(s, reason);
             if (reconnects) {
@@ -500,7 +503,7 @@ public final class Peer implements EventBus.Throttled {
     /**
      * The IdleHoldTime before Ribbit connects again after an Established session ended (RFC 4271
      * §8.1.1, DampPeerOscillations): {@code idle-hold-time}, doubled for each session in a row
-     * that ended within 60 s of reaching Established, up to
+     * that ended within {@code idle-hold-stable-time} of reaching Established, up to
      * {@code idle-hold-time-max}; a session that lasted longer starts the count again. A session the
      * peer closed to resolve a connection collision (Cease 6/7, RFC 4271 §6.8) does not count.
      * Only Ribbit's own connection attempts wait: a connection from the peer is accepted at once
@@ -511,7 +514,7 @@ public final class Peer implements EventBus.Throttled {
         boolean collision = reason.kind() == DownReason.Kind.COLLISION
                 || (n != null && n.code() == 6 && n.subcode() == 7);
         if (!collision) {
-            flaps = upNanos < TimeUnit.SECONDS.toNanos(60) ? Math.min(flaps + 1, 16) : 0;
+            flaps = upNanos < TimeUnit.SECONDS.toNanos(config.idleHoldStableTime()) ? Math.min(flaps + 1, 16) : 0;
         }
         return Math.min((long) config.idleHoldTime() << Math.max(0, flaps - 1), config.idleHoldTimeMax());
     }
