@@ -21,6 +21,8 @@ public enum RibbitMeters {
     PREFIXES_WITHDRAWN("ribbit.peer.prefixes.withdrawn", "Prefixes withdrawn by the peer (treat-as-withdraw included)"),
     RIB_ROUTES("ribbit.rib.routes", "Routes in the peer's Adj-RIB-In, by family"),
     RIB_STALE_ROUTES("ribbit.rib.stale.routes", "Routes kept stale for a restarting peer (RFC 4724)"),
+    ROUTE_REFRESH_IGNORED("ribbit.peer.route.refresh.ignored", "ROUTE-REFRESH messages ignored, by subtype"
+            + " (request, borr, eorr, other) and reason (RFC 7313 §4/§5, RFC 2918 §4)"),
     NOTIFICATIONS_SENT("ribbit.peer.notifications.sent", "NOTIFICATIONs sent, by code and subcode"),
     NOTIFICATIONS_RECEIVED("ribbit.peer.notifications.received", "NOTIFICATIONs received, by code and subcode"),
     MAX_PREFIX_WARNINGS("ribbit.peer.max.prefixes.warnings", "Times the max-prefixes warning threshold was crossed"),

@@ -70,6 +70,10 @@ public final class Peer implements EventBus.Throttled {
     private final Set<AfiSafi> staleFamilies = new java.util.HashSet<>();
     private volatile Session establishedView;
     private final Map<AfiSafi, Integer> longLivedStale = new HashMap<>();
+    /** Families whose BoRR was acted on in the established session, until their EoRR (RFC 7313). */
+    private final Set<AfiSafi> refreshing = new java.util.HashSet<>();
+    /** Families whose End-of-RIB came in the established session (RFC 4724 §2, RFC 7313 §4). */
+    private final Set<AfiSafi> endOfRibReceived = new java.util.HashSet<>();
     private boolean warned;
     private Session overLimit; // the session being closed for max-prefixes: its later UPDATEs are dropped
     private long blockedUntil;
@@ -330,6 +334,8 @@ public final class Peer implements EventBus.Throttled {
         established = s;
         establishedView = s;
         establishedAt = System.nanoTime();
+        refreshing.clear();
+        endOfRibReceived.clear();
         transition(SessionState.ESTABLISHED);
         meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
                 .increment();
@@ -382,6 +388,9 @@ public final class Peer implements EventBus.Throttled {
             meters.prefixesWithdrawn.increment(c.withdrawn());
             event(u, null, raw);
             AfiSafi eor = u.endOfRib();
+            if (eor != null) {
+                endOfRibReceived.add(eor);
+            }
             if (eor != null && staleFamilies.remove(eor)) {
                 int swept = rib.sweepStale(eor);
                 LOG.info("peer {}: End-of-RIB {}, {} stale routes removed", name, eor, swept);
@@ -427,16 +436,68 @@ public final class Peer implements EventBus.Throttled {
         event(io.ribbit.codec.message.KeepaliveMessage.INSTANCE, null, raw);
     }
 
-    /** RFC 7313 §4: BoRR marks the family's routes stale, EoRR removes those still stale. */
+    /**
+     * A ROUTE-REFRESH from the peer. With enhanced route refresh negotiated (RFC 7313 §4), BoRR
+     * marks the family's routes stale and EoRR removes those still stale, and a normal request is
+     * answered with BoRR and EoRR (Ribbit's Adj-RIB-Out is empty). Ignored, counted and logged
+     * (rate-limited):
+     *
+     * <ul>
+     *   <li>BoRR/EoRR without the enhanced route refresh capability on both sides: the octet is then
+     *       RFC 2918's Reserved field ("ignored by the receiver"); RFC 7313 §3: the capability is
+     *       what tells the peer that the subtypes and their procedures are understood;
+     *   <li>a family that was not negotiated (RFC 2918 §4);
+     *   <li>a BoRR before the family's End-of-RIB when the peer sent the Graceful Restart capability
+     *       (RFC 7313 §4: MUST ignore, SHOULD log), which keeps a restart's stale routes apart;
+     *   <li>an EoRR without a BoRR acted on first (RFC 7313 §4: MAY ignore);
+     *   <li>any other subtype (RFC 7313 §5: MUST ignore, SHOULD log).
+     * </ul>
+     */
     void onRouteRefresh(Session s, RouteRefreshMessage r, byte[] raw) {
-        inLoop(() -> {
-            event(r, null, raw);
-            if (r.subtype() == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH) {
-                rib.markStale(r.family(), false);
-            } else if (r.subtype() == RouteRefreshMessage.END_OF_ROUTE_REFRESH) {
-                rib.sweepStale(r.family());
+        event(r, null, raw);
+        if (s != established) {
+            return;
+        }
+        Negotiated n = s.negotiated();
+        AfiSafi f = r.family();
+        int subtype = r.subtype();
+        boolean demarcation = subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH
+                || subtype == RouteRefreshMessage.END_OF_ROUTE_REFRESH;
+        String ignored = null;
+        if (subtype != RouteRefreshMessage.NORMAL && !demarcation) {
+            ignored = "unknown-subtype";
+        } else if (demarcation && !n.enhancedRouteRefresh()) {
+            ignored = "not-negotiated";
+        } else if (!n.families().contains(f)) {
+            ignored = "family-not-negotiated";
+        } else if (subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH && n.peerGracefulRestart() != null
+                && !endOfRibReceived.contains(f)) {
+            ignored = "before-end-of-rib";
+        } else if (subtype == RouteRefreshMessage.END_OF_ROUTE_REFRESH && !refreshing.contains(f)) {
+            ignored = "eorr-without-borr";
+        }
+        if (ignored != null) {
+            meters.counter(RibbitMeters.ROUTE_REFRESH_IGNORED, "subtype", demarcation
+                    || subtype == RouteRefreshMessage.NORMAL ? r.subtypeName() : "other", "reason", ignored)
+                    .increment();
+            warnings.warn("peer {}: {} ignored: {}", name, r, ignored);
+            return;
+        }
+        if (subtype == RouteRefreshMessage.NORMAL) {
+            if (n.enhancedRouteRefresh()) {
+                // RFC 7313 §4: a re-advertisement, even of nothing, is framed by BoRR and EoRR.
+                s.send(new RouteRefreshMessage(f, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null));
+                s.send(new RouteRefreshMessage(f, RouteRefreshMessage.END_OF_ROUTE_REFRESH, null));
             }
-        });
+        } else if (subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH) {
+            refreshing.add(f);
+            int marked = rib.markStale(f, false);
+            LOG.debug("peer {}: BoRR {}, {} routes stale until EoRR", name, f, marked);
+        } else {
+            refreshing.remove(f);
+            int swept = rib.sweepStale(f);
+            LOG.info("peer {}: EoRR {}, {} stale routes removed", name, f, swept);
+        }
     }
 
     /** Asks the peer to re-send its routes (RFC 2918); false when not negotiated or not up. */
