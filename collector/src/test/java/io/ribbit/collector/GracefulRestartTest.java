@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ribbit.codec.attr.Communities;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.message.KeepaliveMessage;
 import io.ribbit.codec.message.NotificationMessage;
+import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.config.ConfigLoader;
 import io.ribbit.collector.demo.TableSpeaker;
@@ -231,6 +234,37 @@ class GracefulRestartTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 4900, "removed after " + ms + " ms, before restart time + LLGR stale time");
         assertEquals(0, p.rib().staleCount());
+    }
+
+    @Test
+    @DisplayName("RFC 9494 §4.2: routes with NO_LLGR (65535:7) are kept stale during the restart time (2 s), then"
+            + " removed when long-lived graceful restart begins; the others become long-lived stale")
+    void noLlgrRemovedWhenLongLivedBegins() throws Exception {
+        Daemon d = daemon();
+        ScriptedSpeaker sp = open.push(new ScriptedSpeaker(IP));
+        ScriptedSpeaker.Conn c = sp.connect(d.peers().listenAddresses().get(0));
+        c.awaitOpen(WAIT);
+        // 6 plain routes (10.0.0-5.0/24) and 4 with NO_LLGR next to another community (10.1.0-3.0/24).
+        c.send(ScriptedSpeaker.open(ASN, IP, gr(0, 2, true), llgr(30)), KeepaliveMessage.INSTANCE,
+                sp.update(ASN, 0, 6), sp.update(ASN, 1, 4, Communities.NO_LLGR, 0xFDE80064),
+                UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+        Peer p = peer(d);
+        Await.until("Established with 10 routes", WAIT,
+                () -> p.state() == SessionState.ESTABLISHED && p.rib().size() == 10, () -> state(p));
+
+        long t0 = System.nanoTime();
+        c.abort();
+        awaitDown(1);
+        Await.until("all 10 routes stale, NO_LLGR ones too", WAIT, () -> p.rib().staleCount() == 10, () -> state(p));
+        assertEquals(0, count(p, Route::llgrStale));
+        Await.until("long-lived stale", WAIT, () -> count(p, Route::llgrStale) == 6, () -> state(p));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 1900, "long-lived after " + ms + " ms, before the restart time");
+        Map<String, Route> rib = rib(p);
+        assertEquals(6, rib.size(), state(p));
+        assertTrue(rib.keySet().stream().allMatch(k -> k.startsWith("10.0.")), rib.keySet().toString());
+        assertTrue(rib.values().stream().allMatch(r -> r.stale() && r.llgrStale()), state(p));
+        assertEquals(6, p.rib().staleCount());
     }
 
     @Test

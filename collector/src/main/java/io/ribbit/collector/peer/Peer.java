@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ribbit.codec.attr.Communities;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.error.BgpError;
 import io.ribbit.codec.error.UpdateProblem;
@@ -649,7 +650,11 @@ public final class Peer implements EventBus.Throttled {
         }
     }
 
-    /** The peer did not come back within its Restart Time: drop stale routes, or go long-lived (RFC 9494 §4.2). */
+    /**
+     * The peer did not come back within its Restart Time: drop stale routes, or go long-lived
+     * (RFC 9494 §4.2). When the long-lived period begins, routes carrying the NO_LLGR community
+     * are removed; the others are kept long-lived stale.
+     */
     private void restartTimerExpired() {
         restartTimer = null;
         if (established != null) {
@@ -659,6 +664,11 @@ public final class Peer implements EventBus.Throttled {
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
             Integer ll = longLivedStale.get(f);
             if (ll != null) {
+                int noLlgr = rib.removeWithCommunity(f, Communities.NO_LLGR);
+                if (noLlgr > 0) {
+                    LOG.info("peer {}: {} stale {} routes with NO_LLGR removed as long-lived graceful restart begins",
+                            name, noLlgr, f);
+                }
                 rib.markStale(f, true);
                 maxLl = Math.max(maxLl, ll);
             } else {
