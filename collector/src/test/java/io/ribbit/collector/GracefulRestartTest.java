@@ -142,6 +142,26 @@ class GracefulRestartTest {
         return downEvents().get(n - 1);
     }
 
+    private List<JsonNode> staleRemovedEvents() {
+        return EventLines.of(events(), "PEER_ALERT").stream()
+                .filter(n -> "stale-routes-removed".equals(n.path("alert").asText())).toList();
+    }
+
+    /**
+     * Waits for exactly {@code expected} stale-routes-removed events (docs/events.md) and checks the
+     * last: IPv4 unicast, {@code routes} and {@code reason}.
+     */
+    private void assertStaleRemovedEvent(int expected, int routes, String reason) {
+        Await.until(expected + " stale-routes-removed event(s)", WAIT, () -> staleRemovedEvents().size() >= expected,
+                () -> staleRemovedEvents().toString());
+        Await.holds("no other stale-routes-removed event", Duration.ofMillis(200),
+                () -> staleRemovedEvents().size() == expected, () -> staleRemovedEvents().toString());
+        JsonNode e = staleRemovedEvents().get(expected - 1);
+        assertEquals("ipv4-unicast", e.path("afi_safi").asText(), e.toString());
+        assertEquals(routes, e.path("routes").asInt(), e.toString());
+        assertEquals(reason, e.path("reason").asText(), e.toString());
+    }
+
     /** Every route kept and stale (not long-lived stale): RFC 4724 §4.2. */
     private static void assertAllStale(Peer p, TestTable t) {
         Await.until("all routes stale", WAIT, () -> p.rib().staleCount() == t.size(), () -> state(p));
@@ -185,6 +205,7 @@ class GracefulRestartTest {
         Map<String, Route> rib = rib(p);
         assertEquals(subset.rows().keySet(), rib.keySet());
         assertFalse(rib.values().stream().anyMatch(r -> r.stale() || r.llgrStale()), state(p));
+        assertStaleRemovedEvent(1, table.size() - subset.size(), "end-of-rib");
     }
 
     private static final int FLAG_RESTART = Capability.GracefulRestart.FLAG_RESTART;
@@ -207,6 +228,7 @@ class GracefulRestartTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 1900, "removed after " + ms + " ms, before the restart time");
         assertEquals(0, p.rib().staleCount());
+        assertStaleRemovedEvent(1, table.size(), "restart-time-expired");
     }
 
     @Test
@@ -234,6 +256,7 @@ class GracefulRestartTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 4900, "removed after " + ms + " ms, before restart time + LLGR stale time");
         assertEquals(0, p.rib().staleCount());
+        assertStaleRemovedEvent(1, table.size(), "long-lived-stale-time-expired");
     }
 
     @Test
@@ -265,6 +288,7 @@ class GracefulRestartTest {
         assertTrue(rib.keySet().stream().allMatch(k -> k.startsWith("10.0.")), rib.keySet().toString());
         assertTrue(rib.values().stream().allMatch(r -> r.stale() && r.llgrStale()), state(p));
         assertEquals(6, p.rib().staleCount());
+        assertStaleRemovedEvent(1, 4, "no-llgr");
     }
 
     @Test
@@ -402,5 +426,6 @@ class GracefulRestartTest {
                 () -> p.rib().size() == subset.size() && p.rib().staleCount() == 0, () -> state(p));
         assertEquals(subset.rows().keySet(), rib(p).keySet());
         assertFalse(rib(p).values().stream().anyMatch(Route::stale));
+        assertStaleRemovedEvent(1, table.size(), "forwarding-not-preserved");
     }
 }

@@ -313,6 +313,15 @@ class RouteRefreshTest {
         Map<String, Route> rib = new HashMap<>();
         p.rib().forEach(v4, (k, r) -> rib.put(k.prefix(), r));
         assertEquals(Set.of("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"), rib.keySet());
+        Path ev = dir.resolve("events.jsonl");
+        Await.until("a stale-routes-removed event for the 2 routes not re-announced", WAIT, () -> EventLines.any(ev,
+                n -> "stale-routes-removed".equals(n.path("alert").asText())),
+                () -> EventLines.of(ev, "PEER_ALERT").toString());
+        JsonNode alert = EventLines.of(ev, "PEER_ALERT").get(0);
+        assertEquals("enhanced-route-refresh", alert.path("reason").asText(), alert.toString());
+        assertEquals("ipv4-unicast", alert.path("afi_safi").asText(), alert.toString());
+        assertEquals(2, alert.path("routes").asInt(), alert.toString());
+        assertEquals(1, EventLines.of(ev, "PEER_ALERT").size(), "one event: nothing else was removed");
         assertEquals(3.0, d.registry().find("ribbit.peer.route.refresh.ignored").tag("peer", ip).counters()
                 .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum(), "nothing else ignored");
         assertEquals(SessionState.ESTABLISHED, p.state());

@@ -362,13 +362,13 @@ public final class Peer implements EventBus.Throttled {
                     && n.peerGracefulRestart().families().stream()
                             .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
             if (!preserved) {
-                int swept = rib.sweepStale(fam);
                 staleFamilies.remove(fam);
-                LOG.info("peer {}: {} stale {} routes removed (forwarding state not preserved)", name, swept, fam);
+                staleRemoved(fam, rib.sweepStale(fam), "forwarding-not-preserved");
             }
         }
         if (!staleFamilies.isEmpty()) {
-            staleTimer = loop.schedule(this::sweepAllStale, ctx.staleRoutesTime(), TimeUnit.SECONDS);
+            staleTimer = loop.schedule(() -> sweepAllStale("end-of-rib-timeout"), ctx.staleRoutesTime(),
+                    TimeUnit.SECONDS);
         }
     }
 
@@ -393,8 +393,7 @@ public final class Peer implements EventBus.Throttled {
                 endOfRibReceived.add(eor);
             }
             if (eor != null && staleFamilies.remove(eor)) {
-                int swept = rib.sweepStale(eor);
-                LOG.info("peer {}: End-of-RIB {}, {} stale routes removed", name, eor, swept);
+                staleRemoved(eor, rib.sweepStale(eor), "end-of-rib");
                 if (staleFamilies.isEmpty()) {
                     cancelStaleTimers();
                 }
@@ -496,8 +495,7 @@ public final class Peer implements EventBus.Throttled {
             LOG.debug("peer {}: BoRR {}, {} routes stale until EoRR", name, f, marked);
         } else {
             refreshing.remove(f);
-            int swept = rib.sweepStale(f);
-            LOG.info("peer {}: EoRR {}, {} stale routes removed", name, f, swept);
+            staleRemoved(f, rib.sweepStale(f), "enhanced-route-refresh");
         }
     }
 
@@ -664,37 +662,49 @@ public final class Peer implements EventBus.Throttled {
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
             Integer ll = longLivedStale.get(f);
             if (ll != null) {
-                int noLlgr = rib.removeWithCommunity(f, Communities.NO_LLGR);
-                if (noLlgr > 0) {
-                    LOG.info("peer {}: {} stale {} routes with NO_LLGR removed as long-lived graceful restart begins",
-                            name, noLlgr, f);
-                }
+                staleRemoved(f, rib.removeWithCommunity(f, Communities.NO_LLGR), "no-llgr");
                 rib.markStale(f, true);
                 maxLl = Math.max(maxLl, ll);
             } else {
-                int n = rib.sweepStale(f);
                 staleFamilies.remove(f);
-                LOG.info("peer {}: restart time over, {} stale {} routes removed", name, n, f);
+                staleRemoved(f, rib.sweepStale(f), "restart-time-expired");
             }
         }
         if (maxLl > 0) {
             LOG.info("peer {}: long-lived graceful restart, stale routes kept up to {} s", name, maxLl);
-            restartTimer = loop.schedule(this::sweepAllStale, maxLl, TimeUnit.SECONDS);
+            restartTimer = loop.schedule(() -> sweepAllStale("long-lived-stale-time-expired"), maxLl,
+                    TimeUnit.SECONDS);
         } else if (config.dynamic() && rib.size() == 0) {
             ctx.removeIfIdle(this);
         }
     }
 
-    private void sweepAllStale() {
+    /** The long-lived stale time ended, or End-of-RIB did not come in time after re-establishment. */
+    private void sweepAllStale(String reason) {
         staleTimer = null;
         restartTimer = null;
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
-            int n = rib.sweepStale(f);
-            if (n > 0) {
-                LOG.info("peer {}: {} stale {} routes removed (no End-of-RIB in time)", name, n, f);
-            }
+            staleRemoved(f, rib.sweepStale(f), reason);
         }
         staleFamilies.clear();
+    }
+
+    /**
+     * Logs and publishes stale routes removed (RFC 4724 §4.2, RFC 9494, RFC 7313 §4: "such purged
+     * routes MAY be logged"): a {@code PEER_ALERT} {@code stale-routes-removed} event with the
+     * family, the count and why (docs/events.md). Nothing when none were removed.
+     */
+    private void staleRemoved(AfiSafi family, int routes, String reason) {
+        if (routes == 0) {
+            return;
+        }
+        LOG.info("peer {}: {} stale {} routes removed ({})", name, routes, family, reason);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("alert", "stale-routes-removed");
+        f.put("afi_safi", family.name());
+        f.put("routes", routes);
+        f.put("reason", reason);
+        publish("PEER_ALERT", null, null, null, f);
     }
 
     /** Administrative shutdown: Cease 6/2 with the RFC 9003 message on every connection. */
