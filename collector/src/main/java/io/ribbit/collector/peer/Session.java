@@ -162,7 +162,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
 
     void send(BgpMessage m) {
-        if (channel.isActive()) {
+        if (!closing && channel.isActive()) {
             channel.writeAndFlush(m, channel.voidPromise());
             peer.meters().sent(m.type()).increment();
         }
@@ -180,6 +180,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         peer.meters().counter(io.ribbit.collector.metrics.RibbitMeters.NOTIFICATIONS_SENT, "code",
                 Integer.toString(n.code()), "subcode", Integer.toString(n.subcode())).increment();
         closing = true;
+        cancelTimers(); // no KEEPALIVE after the NOTIFICATION while the peer closes its side
         DownReason reason = new DownReason(kind, n, detail);
         if (channel.isActive()) {
             peer.meters().sent(n.type()).increment();
