@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ribbit.codec.attr.Communities;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.error.BgpError;
+import io.ribbit.codec.message.KeepaliveMessage;
 import io.ribbit.codec.message.NotificationMessage;
+import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.config.ConfigLoader;
 import io.ribbit.collector.demo.TableSpeaker;
@@ -139,6 +142,26 @@ class GracefulRestartTest {
         return downEvents().get(n - 1);
     }
 
+    private List<JsonNode> staleRemovedEvents() {
+        return EventLines.of(events(), "PEER_ALERT").stream()
+                .filter(n -> "stale-routes-removed".equals(n.path("alert").asText())).toList();
+    }
+
+    /**
+     * Waits for exactly {@code expected} stale-routes-removed events (docs/events.md) and checks the
+     * last: IPv4 unicast, {@code routes} and {@code reason}.
+     */
+    private void assertStaleRemovedEvent(int expected, int routes, String reason) {
+        Await.until(expected + " stale-routes-removed event(s)", WAIT, () -> staleRemovedEvents().size() >= expected,
+                () -> staleRemovedEvents().toString());
+        Await.holds("no other stale-routes-removed event", Duration.ofMillis(200),
+                () -> staleRemovedEvents().size() == expected, () -> staleRemovedEvents().toString());
+        JsonNode e = staleRemovedEvents().get(expected - 1);
+        assertEquals("ipv4-unicast", e.path("afi_safi").asText(), e.toString());
+        assertEquals(routes, e.path("routes").asInt(), e.toString());
+        assertEquals(reason, e.path("reason").asText(), e.toString());
+    }
+
     /** Every route kept and stale (not long-lived stale): RFC 4724 §4.2. */
     private static void assertAllStale(Peer p, TestTable t) {
         Await.until("all routes stale", WAIT, () -> p.rib().staleCount() == t.size(), () -> state(p));
@@ -182,6 +205,7 @@ class GracefulRestartTest {
         Map<String, Route> rib = rib(p);
         assertEquals(subset.rows().keySet(), rib.keySet());
         assertFalse(rib.values().stream().anyMatch(r -> r.stale() || r.llgrStale()), state(p));
+        assertStaleRemovedEvent(1, table.size() - subset.size(), "end-of-rib");
     }
 
     private static final int FLAG_RESTART = Capability.GracefulRestart.FLAG_RESTART;
@@ -204,6 +228,7 @@ class GracefulRestartTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 1900, "removed after " + ms + " ms, before the restart time");
         assertEquals(0, p.rib().staleCount());
+        assertStaleRemovedEvent(1, table.size(), "restart-time-expired");
     }
 
     @Test
@@ -231,6 +256,39 @@ class GracefulRestartTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 4900, "removed after " + ms + " ms, before restart time + LLGR stale time");
         assertEquals(0, p.rib().staleCount());
+        assertStaleRemovedEvent(1, table.size(), "long-lived-stale-time-expired");
+    }
+
+    @Test
+    @DisplayName("RFC 9494 §4.2: routes with NO_LLGR (65535:7) are kept stale during the restart time (2 s), then"
+            + " removed when long-lived graceful restart begins; the others become long-lived stale")
+    void noLlgrRemovedWhenLongLivedBegins() throws Exception {
+        Daemon d = daemon();
+        ScriptedSpeaker sp = open.push(new ScriptedSpeaker(IP));
+        ScriptedSpeaker.Conn c = sp.connect(d.peers().listenAddresses().get(0));
+        c.awaitOpen(WAIT);
+        // 6 plain routes (10.0.0-5.0/24) and 4 with NO_LLGR next to another community (10.1.0-3.0/24).
+        c.send(ScriptedSpeaker.open(ASN, IP, gr(0, 2, true), llgr(30)), KeepaliveMessage.INSTANCE,
+                sp.update(ASN, 0, 6), sp.update(ASN, 1, 4, Communities.NO_LLGR, 0xFDE80064),
+                UpdateMessage.endOfRib(AfiSafi.IPV4_UNICAST));
+        Peer p = peer(d);
+        Await.until("Established with 10 routes", WAIT,
+                () -> p.state() == SessionState.ESTABLISHED && p.rib().size() == 10, () -> state(p));
+
+        long t0 = System.nanoTime();
+        c.abort();
+        awaitDown(1);
+        Await.until("all 10 routes stale, NO_LLGR ones too", WAIT, () -> p.rib().staleCount() == 10, () -> state(p));
+        assertEquals(0, count(p, Route::llgrStale));
+        Await.until("long-lived stale", WAIT, () -> count(p, Route::llgrStale) == 6, () -> state(p));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 1900, "long-lived after " + ms + " ms, before the restart time");
+        Map<String, Route> rib = rib(p);
+        assertEquals(6, rib.size(), state(p));
+        assertTrue(rib.keySet().stream().allMatch(k -> k.startsWith("10.0.")), rib.keySet().toString());
+        assertTrue(rib.values().stream().allMatch(r -> r.stale() && r.llgrStale()), state(p));
+        assertEquals(6, p.rib().staleCount());
+        assertStaleRemovedEvent(1, 4, "no-llgr");
     }
 
     @Test
@@ -368,5 +426,6 @@ class GracefulRestartTest {
                 () -> p.rib().size() == subset.size() && p.rib().staleCount() == 0, () -> state(p));
         assertEquals(subset.rows().keySet(), rib(p).keySet());
         assertFalse(rib(p).values().stream().anyMatch(Route::stale));
+        assertStaleRemovedEvent(1, table.size(), "forwarding-not-preserved");
     }
 }

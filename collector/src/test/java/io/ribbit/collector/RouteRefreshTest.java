@@ -222,4 +222,110 @@ class RouteRefreshTest {
         List<BgpMessage> got = s.received();
         assertTrue(got.stream().noneMatch(m -> m instanceof io.ribbit.codec.message.NotificationMessage), s.summary());
     }
+
+    private static double ignored(Daemon d, String peer, String subtype, String reason) {
+        return d.registry().find("ribbit.peer.route.refresh.ignored").tag("peer", peer).tag("subtype", subtype)
+                .tag("reason", reason).counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+    }
+
+    @Test
+    @Timeout(90)
+    @DisplayName("RFC 7313 §3/§4, RFC 2918: BoRR and EoRR from a speaker without the enhanced route refresh"
+            + " capability are ignored (counted): no route goes stale, none is removed")
+    void borrEorrIgnoredWithoutCapability() throws Exception {
+        TestTable table = TestTable.generate(300, 10, 64540);
+        Daemon d = daemon("""
+                  - address: 127.0.0.41
+                    remote-as: 64540
+                    families: [ipv4-unicast]
+                """);
+        TestSpeaker s = speaker(table, 64540, "127.0.0.41", d, t -> t.routeRefresh(true, false));
+        Peer p = established(d, "127.0.0.41", table, s);
+        s.awaitSent(WAIT);
+
+        Set<String> subset = new TreeSet<>(List.copyOf(table.rows().keySet()).subList(0, 50));
+        s.speaker().enhancedRefresh(subset).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        Await.until("BoRR and EoRR ignored", WAIT, () -> ignored(d, "127.0.0.41", "borr", "not-negotiated") == 1
+                && ignored(d, "127.0.0.41", "eorr", "not-negotiated") == 1, p::toString);
+        Path ev = dir.resolve("events.jsonl");
+        Await.until("both ROUTE_REFRESH events (what was received is still shown)", WAIT,
+                () -> EventLines.of(ev, "ROUTE_REFRESH").size() == 2);
+        assertEquals(table.size(), p.rib().size(), "every route kept");
+        assertEquals(0, p.rib().staleCount(), "nothing marked stale");
+        assertEquals(SessionState.ESTABLISHED, p.state());
+        assertTrue(s.received().stream().noneMatch(m -> m instanceof io.ribbit.codec.message.NotificationMessage),
+                s.summary());
+    }
+
+    @Test
+    @Timeout(90)
+    @DisplayName("RFC 7313 §4/§5 with the capability negotiated: BoRR before End-of-RIB (graceful restart) and"
+            + " EoRR without BoRR ignored, unknown subtype ignored, a normal request answered with BoRR and EoRR,"
+            + " then BoRR/re-announce/EoRR leaves exactly what was re-announced")
+    void enhancedRefreshRules() throws Exception {
+        Daemon d = daemon("""
+                  - address: 127.0.0.42
+                    remote-as: 64542
+                    families: [ipv4-unicast]
+                """);
+        String ip = "127.0.0.42";
+        ScriptedSpeaker sp = open.push(new ScriptedSpeaker(ip));
+        ScriptedSpeaker.Conn c = sp.connect(d.peers().listenAddresses().get(0));
+        c.awaitOpen(WAIT);
+        AfiSafi v4 = AfiSafi.IPV4_UNICAST;
+        c.send(ScriptedSpeaker.open(64542, ip, new io.ribbit.codec.capability.Capability.RouteRefresh(
+                io.ribbit.codec.capability.Capability.ROUTE_REFRESH),
+                new io.ribbit.codec.capability.Capability.EnhancedRouteRefresh(),
+                new io.ribbit.codec.capability.Capability.GracefulRestart(0, 120, List.of(
+                        new io.ribbit.codec.capability.Capability.GracefulRestart.Family(v4, 0x80)))),
+                io.ribbit.codec.message.KeepaliveMessage.INSTANCE, sp.update(64542, 0, 5));
+        Peer p = d.peers().peer(InetAddress.getByName(ip));
+        Await.until("Established with 5 routes", WAIT, () -> p.state() == SessionState.ESTABLISHED
+                && p.rib().size() == 5, p::toString);
+
+        // Before End-of-RIB: BoRR ignored (graceful restart), so the EoRR has no BoRR either.
+        c.send(new RouteRefreshMessage(v4, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null),
+                new RouteRefreshMessage(v4, RouteRefreshMessage.END_OF_ROUTE_REFRESH, null),
+                new RouteRefreshMessage(v4, 9, null));
+        Await.until("BoRR, EoRR and subtype 9 ignored", WAIT,
+                () -> ignored(d, ip, "borr", "before-end-of-rib") == 1
+                        && ignored(d, ip, "eorr", "eorr-without-borr") == 1
+                        && ignored(d, ip, "other", "unknown-subtype") == 1, p::toString);
+        assertEquals(5, p.rib().size());
+        assertEquals(0, p.rib().staleCount());
+
+        // A normal request: Ribbit has nothing to send, but frames it with BoRR and EoRR.
+        c.send(io.ribbit.codec.message.UpdateMessage.endOfRib(v4), RouteRefreshMessage.request(v4));
+        Await.until("BoRR and EoRR from Ribbit", WAIT, () -> c.received().stream()
+                .filter(m -> m instanceof RouteRefreshMessage).count() == 2, c::toString);
+        List<RouteRefreshMessage> fromRibbit = c.received().stream().filter(m -> m instanceof RouteRefreshMessage)
+                .map(m -> (RouteRefreshMessage) m).toList();
+        assertEquals(List.of(new RouteRefreshMessage(v4, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null),
+                new RouteRefreshMessage(v4, RouteRefreshMessage.END_OF_ROUTE_REFRESH, null)), fromRibbit);
+
+        // After End-of-RIB: BoRR marks all 5 stale, 3 re-announced, EoRR removes the other 2.
+        c.send(new RouteRefreshMessage(v4, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null));
+        Await.until("5 routes stale", WAIT, () -> p.rib().staleCount() == 5, p::toString);
+        c.send(sp.update(64542, 0, 3), new RouteRefreshMessage(v4, RouteRefreshMessage.END_OF_ROUTE_REFRESH, null));
+        Await.until("3 routes left, none stale", WAIT, () -> p.rib().size() == 3 && p.rib().staleCount() == 0,
+                () -> p.rib().size() + " routes, " + p.rib().staleCount() + " stale");
+        Map<String, Route> rib = new HashMap<>();
+        p.rib().forEach(v4, (k, r) -> rib.put(k.prefix(), r));
+        assertEquals(Set.of("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"), rib.keySet());
+        Path ev = dir.resolve("events.jsonl");
+        Await.until("a stale-routes-removed event for the 2 routes not re-announced", WAIT, () -> EventLines.any(ev,
+                n -> "stale-routes-removed".equals(n.path("alert").asText())),
+                () -> EventLines.of(ev, "PEER_ALERT").toString());
+        JsonNode alert = EventLines.of(ev, "PEER_ALERT").get(0);
+        assertEquals("enhanced-route-refresh", alert.path("reason").asText(), alert.toString());
+        assertEquals("ipv4-unicast", alert.path("afi_safi").asText(), alert.toString());
+        assertEquals(2, alert.path("routes").asInt(), alert.toString());
+        assertEquals(1, EventLines.of(ev, "PEER_ALERT").size(), "one event: nothing else was removed");
+        assertEquals(3.0, d.registry().find("ribbit.peer.route.refresh.ignored").tag("peer", ip).counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum(), "nothing else ignored");
+        assertEquals(SessionState.ESTABLISHED, p.state());
+        assertTrue(c.received().stream().noneMatch(m -> m instanceof io.ribbit.codec.message.NotificationMessage),
+                c.toString());
+    }
 }

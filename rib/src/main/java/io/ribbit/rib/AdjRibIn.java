@@ -1,6 +1,7 @@
 package io.ribbit.rib;
 
 import io.ribbit.codec.attr.AddressAttribute;
+import io.ribbit.codec.attr.Communities;
 import io.ribbit.codec.attr.MpReachNlri;
 import io.ribbit.codec.attr.MpUnreachNlri;
 import io.ribbit.codec.attr.PathAttributes;
@@ -213,6 +214,35 @@ public final class AdjRibIn {
         int removed = before - t.size();
         stale.addAndGet(-removed);
         return removed;
+    }
+
+    /**
+     * Removes the routes of {@code family} whose COMMUNITIES attribute carries {@code community}
+     * (RFC 9494 §4.2: NO_LLGR routes are dropped rather than kept long-lived stale); returns how
+     * many.
+     */
+    public int removeWithCommunity(AfiSafi family, int community) {
+        Map<RouteKey, Route> t = tables.get(family);
+        if (t == null) {
+            return 0;
+        }
+        int[] removed = new int[1];
+        long[] staleRemoved = new long[1];
+        t.values().removeIf(r -> {
+            Communities c = r.attributes().communities();
+            if (c == null || !c.contains(community)) {
+                return false;
+            }
+            removed[0]++;
+            if (r.stale()) {
+                staleRemoved[0]++;
+            }
+            return true;
+        });
+        if (staleRemoved[0] > 0) {
+            stale.addAndGet(-staleRemoved[0]);
+        }
+        return removed[0];
     }
 
     /** Stale routes (maintained incrementally; O(1)). */

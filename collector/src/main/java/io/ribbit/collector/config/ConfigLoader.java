@@ -29,7 +29,7 @@ public final class ConfigLoader {
     private static final Set<String> NEIGHBOR = Set.of("address", "remote-as", "mode", "port", "hold-time",
             "families", "add-path-receive", "max-prefixes", "max-prefixes-warning", "max-prefixes-restart",
             "description", "local-address", "connect-retry", "idle-hold-time", "idle-hold-time-max",
-            "graceful-restart", "role", "strict-role", "import-checks");
+            "idle-hold-stable-time", "graceful-restart", "role", "strict-role", "import-checks");
     private static final Set<String> IMPORT_CHECKS = importCheckKeys();
 
     private static Set<String> importCheckKeys() {
@@ -269,6 +269,7 @@ public final class ConfigLoader {
         int connectRetry = (int) number(m, key, "connect-retry", 30, 1, 3600);
         int idleHold = (int) number(m, key, "idle-hold-time", 5, 0, 3600);
         int idleHoldMax = (int) number(m, key, "idle-hold-time-max", 300, 0, 86400);
+        int idleHoldStable = (int) number(m, key, "idle-hold-stable-time", 60, 1, 86400);
         boolean gr = bool(m, key, "graceful-restart", true);
         int role = NeighborConfig.NO_ROLE;
         YamlNode rn = m.get("role");
@@ -296,7 +297,7 @@ public final class ConfigLoader {
         }
         return new NeighborConfig(address, prefixLength, remoteAs, mode, port, holdTime, List.copyOf(families),
                 addPath, maxPrefixes, warn, restart, description, local, connectRetry, idleHold,
-                Math.max(idleHold, idleHoldMax), gr, role, strictRole, checks, n.line);
+                Math.max(idleHold, idleHoldMax), idleHoldStable, gr, role, strictRole, checks, n.line);
     }
 
     /** {@code import-checks}: per check off | tag | reject, and the limits (docs/configuration.md). */

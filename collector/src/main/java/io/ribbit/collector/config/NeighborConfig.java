@@ -9,6 +9,11 @@ import java.util.List;
  * length a range of dynamic neighbors that may connect (passive only).
  *
  * @param remoteAs the peer AS, or -1 for "any" (dynamic neighbors only)
+ * @param idleHoldTime seconds before reconnecting after a session ends (RFC 4271 §8.1.1
+ *     IdleHoldTime); doubled for each session in a row that lasted less than
+ *     {@code idleHoldStableTime}, up to {@code idleHoldTimeMax}
+ * @param idleHoldStableTime seconds a session must stay Established for its end not to count as a
+ *     flap (the back-off starts again from {@code idleHoldTime})
  */
 public record NeighborConfig(
         InetAddress address,
@@ -27,6 +32,7 @@ public record NeighborConfig(
         int connectRetry,
         int idleHoldTime,
         int idleHoldTimeMax,
+        int idleHoldStableTime,
         boolean gracefulRestart,
         int role,
         boolean strictRole,
@@ -57,7 +63,8 @@ public record NeighborConfig(
                 && maxPrefixesWarning == o.maxPrefixesWarning && maxPrefixesRestart == o.maxPrefixesRestart
                 && description.equals(o.description) && java.util.Objects.equals(localAddress, o.localAddress)
                 && connectRetry == o.connectRetry && idleHoldTime == o.idleHoldTime
-                && idleHoldTimeMax == o.idleHoldTimeMax && gracefulRestart == o.gracefulRestart && role == o.role
+                && idleHoldTimeMax == o.idleHoldTimeMax && idleHoldStableTime == o.idleHoldStableTime
+                && gracefulRestart == o.gracefulRestart && role == o.role
                 && strictRole == o.strictRole && importChecks.equals(o.importChecks);
     }
 

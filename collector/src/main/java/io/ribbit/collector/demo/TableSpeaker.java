@@ -202,7 +202,8 @@ public final class TableSpeaker implements AutoCloseable {
      * An enhanced route refresh (RFC 7313 §4) of IPv4 unicast on the established session: BoRR,
      * the table's routes whose prefix is in {@code prefixes} (with their attributes, packed as in
      * the initial table), then EoRR. The collector keeps only what was re-announced. Completes once
-     * everything is written; a speaker that did not advertise capability 70 should not call this.
+     * everything is written. Without capability 70 on both sides the collector ignores the BoRR
+     * and EoRR (RFC 7313), and the UPDATEs are plain re-announcements.
      */
     public CompletableFuture<Void> enhancedRefresh(java.util.Collection<String> prefixes) {
         Channel ch = channel;

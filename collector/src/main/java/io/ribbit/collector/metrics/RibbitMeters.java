@@ -10,6 +10,8 @@ public enum RibbitMeters {
     SESSION_TRANSITIONS("ribbit.peer.session.transitions", "FSM state transitions, by from/to state"),
     SESSION_UPTIME("ribbit.peer.session.uptime.seconds", "Seconds since the session reached Established, 0 when down"),
     SESSION_ESTABLISHED("ribbit.peer.session.established", "Times the session reached Established"),
+    SESSION_COLLISIONS("ribbit.peer.session.collisions", "Connection collisions resolved (RFC 4271 §6.8, Cease 6/7),"
+            + " by rule (bgp-identifier, established, same-side) and the direction of the connection closed"),
     MESSAGES_RECEIVED("ribbit.peer.messages.received", "BGP messages received, by type"),
     MESSAGES_SENT("ribbit.peer.messages.sent", "BGP messages sent, by type"),
     MESSAGES_MALFORMED("ribbit.peer.messages.malformed", "Messages that needed a session reset (NOTIFICATION sent)"),
@@ -19,6 +21,8 @@ public enum RibbitMeters {
     PREFIXES_WITHDRAWN("ribbit.peer.prefixes.withdrawn", "Prefixes withdrawn by the peer (treat-as-withdraw included)"),
     RIB_ROUTES("ribbit.rib.routes", "Routes in the peer's Adj-RIB-In, by family"),
     RIB_STALE_ROUTES("ribbit.rib.stale.routes", "Routes kept stale for a restarting peer (RFC 4724)"),
+    ROUTE_REFRESH_IGNORED("ribbit.peer.route.refresh.ignored", "ROUTE-REFRESH messages ignored, by subtype"
+            + " (request, borr, eorr, other) and reason (RFC 7313 §4/§5, RFC 2918 §4)"),
     NOTIFICATIONS_SENT("ribbit.peer.notifications.sent", "NOTIFICATIONs sent, by code and subcode"),
     NOTIFICATIONS_RECEIVED("ribbit.peer.notifications.received", "NOTIFICATIONs received, by code and subcode"),
     IMPORT_CHECK_ROUTES("ribbit.peer.import.check.routes",

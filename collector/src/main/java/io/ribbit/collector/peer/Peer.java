@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ribbit.codec.attr.Communities;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.error.BgpError;
 import io.ribbit.codec.error.UpdateProblem;
@@ -43,8 +44,11 @@ import org.apache.logging.log4j.Logger;
  * ConnectRetry and IdleHold back-off, its Adj-RIB-In, graceful-restart helper state (RFC 4724,
  * RFC 9494), max-prefix protection (RFC 4486) and events.
  *
- * <p>Thread confinement: every method runs on {@link #loop()}; calls from a session's channel
- * loop (an inbound connection accepted on another loop) hop onto it. No locks.
+ * <p>Thread confinement: every method runs on {@link #loop()}, and so does every connection of
+ * this peer (outbound ones are opened on it, {@link PeerRegistry} registers accepted ones with
+ * it): the per-connection FSMs ({@link Session}) and the peer-wide decisions form one sequence,
+ * in the order messages are read. Calls from other threads (HTTP, event sinks, reload) hop onto
+ * it. No locks.
  */
 public final class Peer implements EventBus.Throttled {
     private static final Logger LOG = LogManager.getLogger(Peer.class);
@@ -71,6 +75,10 @@ public final class Peer implements EventBus.Throttled {
     private final Set<AfiSafi> staleFamilies = new java.util.HashSet<>();
     private volatile Session establishedView;
     private final Map<AfiSafi, Integer> longLivedStale = new HashMap<>();
+    /** Families whose BoRR was acted on in the established session, until their EoRR (RFC 7313). */
+    private final Set<AfiSafi> refreshing = new java.util.HashSet<>();
+    /** Families whose End-of-RIB came in the established session (RFC 4724 §2, RFC 7313 §4). */
+    private final Set<AfiSafi> endOfRibReceived = new java.util.HashSet<>();
     private boolean warned;
     private Session overLimit; // the session being closed for max-prefixes: its later UPDATEs are dropped
     private long blockedUntil;
@@ -203,18 +211,16 @@ public final class Peer implements EventBus.Throttled {
         connectTimer = loop.schedule(this::connect, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An accepted TCP connection from this peer (RFC 4271 §8.2.2 Event 17), on any loop. */
+    /**
+     * An accepted TCP connection from this peer (RFC 4271 §8.2.2 Event 17), registered with this
+     * peer's loop. With another connection in progress or Established it is tracked until its
+     * OPEN arrives (§8.2.2 Established: "the second connection SHALL be tracked until it sends an
+     * OPEN message"); collision detection (§6.8) then decides which one is closed.
+     */
     void accept(Channel ch) {
         inLoop(() -> {
             if (stopped || System.nanoTime() < blockedUntil) {
-                ch.writeAndFlush(new NotificationMessage(BgpError.CONNECTION_REJECTED, null)).addListener(
-                        io.netty.channel.ChannelFutureListener.CLOSE);
-                return;
-            }
-            if (established != null) {
-                // §6.8: a collision with an Established connection closes the new one.
-                ch.writeAndFlush(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                GracefulClose.notifyAndClose(ch, new NotificationMessage(BgpError.CONNECTION_REJECTED, null));
                 return;
             }
             attach(ch, false);
@@ -222,23 +228,21 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private void attach(Channel ch, boolean outbound) {
+        if (ch.eventLoop() != loop) {
+            // Every connection of a peer runs on the peer's loop (PeerRegistry registers accepted ones there).
+            throw new IllegalStateException("connection " + ch + " is not on peer " + name + "'s event loop");
+        }
         Session s = new Session(this, ch, outbound, ctx.openFor(config), ch.pipeline().get(RawCapture.class));
         ch.pipeline().addLast("session", s);
         sessions.add(s);
-        if (ch.eventLoop().inEventLoop()) {
-            s.start();
-        } else {
-            ch.eventLoop().execute(s::start);
-        }
+        s.start();
     }
 
     void onOpenSent(Session s) {
-        inLoop(() -> {
-            if (state != SessionState.OPEN_CONFIRM && state != SessionState.ESTABLISHED) {
-                transition(SessionState.OPEN_SENT);
-            }
-            event(s.ourOpen, "sent", null);
-        });
+        if (state != SessionState.OPEN_CONFIRM && state != SessionState.ESTABLISHED) {
+            transition(SessionState.OPEN_SENT);
+        }
+        event(s.ourOpen, "sent", null);
     }
 
     /**
@@ -252,95 +256,126 @@ public final class Peer implements EventBus.Throttled {
         return OpenPolicy.check(config, ctx.routerId(), ctx.localAs(), open);
     }
 
-    /** The peer's OPEN was accepted: collision detection (RFC 4271 §6.8), OpenConfirm. */
-    void onOpenReceived(Session s) {
-        inLoop(() -> {
-            if (s.closing() || s.collisionLoser) {
-                return;
+    /**
+     * The peer's OPEN was accepted on {@code s}, which has not answered it yet: connection
+     * collision detection (RFC 4271 §6.8), run before the KEEPALIVE that would confirm it. Every
+     * other connection to this peer that has the peer's OPEN (OpenConfirm, or Established) collides
+     * with it, whatever BGP Identifier that OPEN carried (Ribbit keeps one session per neighbor
+     * address):
+     *
+     * <ul>
+     *   <li>with an Established connection, the new one ({@code s}) is closed;
+     *   <li>otherwise the identifiers decide (§6.8 steps 1-3, compared as unsigned 32-bit numbers):
+     *       the connection initiated by the speaker with the higher identifier survives;
+     *   <li>two connections initiated by the same side (the peer connected twice): the newer one
+     *       is closed.
+     * </ul>
+     *
+     * <p>The loser is sent Cease 6/7 (Connection Collision Resolution, RFC 4486) and closed. It
+     * never reached Established, so its end is no session-down: no state event, no IdleHold
+     * back-off, and the surviving connection is untouched.
+     *
+     * @return false when {@code s} lost (it is closing), true when it goes on to OpenConfirm
+     */
+    boolean onOpenReceived(Session s) {
+        if (s.closing()) {
+            return false;
+        }
+        remoteAs = s.theirOpen().asn();
+        int remoteId = s.theirOpen().bgpIdentifier();
+        for (Session other : new ArrayList<>(sessions)) {
+            if (other == s || other.closing() || other.theirOpen() == null) {
+                continue; // Idle/Connect/Active/OpenSent without the OPEN: no collision can be detected (§6.8)
             }
-            remoteAs = s.theirOpen().asn();
-            if (established != null && established != s) {
-                // §6.8: a collision with an Established connection closes the newer one.
-                closeCollision(s);
-                return;
+            Session loser;
+            String rule;
+            String why;
+            if (other.state() == SessionState.ESTABLISHED) {
+                loser = s;
+                rule = "established";
+                why = "the " + other.describe() + " connection is Established";
+            } else if (other.outbound == s.outbound) {
+                loser = s;
+                rule = "same-side";
+                why = "a second " + (s.outbound ? "outbound" : "inbound") + " connection";
+            } else {
+                // §6.8: local < remote closes the connection Ribbit initiated, else the one the peer initiated.
+                boolean remoteHigher = Integer.compareUnsigned(ctx.routerId(), remoteId) < 0;
+                loser = remoteHigher == s.outbound ? s : other;
+                rule = "bgp-identifier";
+                why = "BGP Identifier " + ipv4(remoteHigher ? remoteId : ctx.routerId()) + " ("
+                        + (remoteHigher ? "the peer" : "Ribbit") + ") is higher than "
+                        + ipv4(remoteHigher ? ctx.routerId() : remoteId) + ": the connection "
+                        + (remoteHigher ? "the peer" : "Ribbit") + " initiated survives";
             }
-            for (Session other : new ArrayList<>(sessions)) {
-                if (other == s || other.closing() || other.collisionLoser || other.theirOpen() == null) {
-                    continue;
-                }
-                // Both have the peer's OPEN (OpenConfirm): the lower local id closes the connection it initiated.
-                boolean closeOutbound = Integer.compareUnsigned(ctx.routerId(), s.theirOpen().bgpIdentifier()) < 0;
-                Session loser = s.outbound == closeOutbound || other.outbound == s.outbound ? s : other;
-                closeCollision(loser);
-                if (loser == s) {
-                    return;
-                }
+            meters.counter(RibbitMeters.SESSION_COLLISIONS, "rule", rule, "closed",
+                    loser.outbound ? "outbound" : "inbound").increment();
+            Session winner = loser == s ? other : s;
+            LOG.info("peer {}: connection collision (RFC 4271 §6.8): closing the {} connection, keeping the {}"
+                    + " one; {}", name, loser.describe(), winner.describe(), why);
+            loser.fail(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null),
+                    DownReason.Kind.COLLISION, "connection collision (RFC 4271 §6.8): " + why);
+            if (loser == s) {
+                return false;
             }
-            if (state != SessionState.ESTABLISHED) {
-                transition(SessionState.OPEN_CONFIRM);
-            }
-        });
+        }
+        if (state != SessionState.ESTABLISHED) {
+            transition(SessionState.OPEN_CONFIRM);
+        }
+        return true;
     }
 
-    private void closeCollision(Session loser) {
-        loser.collisionLoser = true;
-        Runnable r = () -> loser.fail(new NotificationMessage(BgpError.CONNECTION_COLLISION_RESOLUTION, null),
-                DownReason.Kind.COLLISION, "connection collision (RFC 4271 §6.8)");
-        if (loser.channel.eventLoop().inEventLoop()) {
-            r.run();
-        } else {
-            loser.channel.eventLoop().execute(r);
-        }
+    private static String ipv4(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 
     void onEstablished(Session s) {
-        inLoop(() -> {
-            if (s.closing() || s.collisionLoser) {
-                return;
+        if (s.closing()) {
+            return;
+        }
+        if (established != null && established != s) {
+            // Not reachable: a second OPEN is resolved in onOpenReceived before it is confirmed.
+            throw new IllegalStateException("peer " + name + ": two Established sessions");
+        }
+        established = s;
+        establishedView = s;
+        importChecks = config.importChecks().bind(ctx.localAs(), remoteAs, address);
+        establishedAt = System.nanoTime();
+        refreshing.clear();
+        endOfRibReceived.clear();
+        transition(SessionState.ESTABLISHED);
+        meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
+                .increment();
+        Negotiated n = s.negotiated();
+        LOG.info("peer {} AS{}: session established ({}, hold {} s, families {}{})", name, remoteAs,
+                s.outbound ? "outbound" : "inbound", n.holdTime(), n.families(),
+                n.options().addPathReceive().isEmpty() ? "" : ", add-path " + n.options().addPathReceive());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("state", "connected");
+        f.put("hold_time", n.holdTime());
+        f.put("families", String.join(",", n.families().stream().map(AfiSafi::name).toList()));
+        stateEvent(f);
+        // Ribbit advertises nothing: End-of-RIB for every family right away (RFC 4724 §2).
+        for (AfiSafi fam : n.families()) {
+            runOn(s, () -> s.send(UpdateMessage.endOfRib(fam)));
+        }
+        // Graceful restart: stale routes wait for the peer's End-of-RIB, bounded by a timer.
+        cancelStaleTimers();
+        // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
+        // negotiated any more) go at once; the others wait for End-of-RIB.
+        for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
+            boolean preserved = n.families().contains(fam) && n.peerGracefulRestart() != null
+                    && n.peerGracefulRestart().families().stream()
+                            .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
+            if (!preserved) {
+                staleFamilies.remove(fam);
+                staleRemoved(fam, rib.sweepStale(fam), "forwarding-not-preserved");
             }
-            if (established != null && established != s) {
-                // §6.8: a collision with an Established connection closes the newer one.
-                closeCollision(s);
-                return;
-            }
-            established = s;
-            establishedView = s;
-            importChecks = config.importChecks().bind(ctx.localAs(), remoteAs, address);
-            establishedAt = System.nanoTime();
-            transition(SessionState.ESTABLISHED);
-            meters.counter(RibbitMeters.SESSION_ESTABLISHED, "direction", s.outbound ? "outbound" : "inbound")
-                    .increment();
-            Negotiated n = s.negotiated();
-            LOG.info("peer {} AS{}: session established ({}, hold {} s, families {}{})", name, remoteAs,
-                    s.outbound ? "outbound" : "inbound", n.holdTime(), n.families(),
-                    n.options().addPathReceive().isEmpty() ? "" : ", add-path " + n.options().addPathReceive());
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("state", "connected");
-            f.put("hold_time", n.holdTime());
-            f.put("families", String.join(",", n.families().stream().map(AfiSafi::name).toList()));
-            stateEvent(f);
-            // Ribbit advertises nothing: End-of-RIB for every family right away (RFC 4724 §2).
-            for (AfiSafi fam : n.families()) {
-                runOn(s, () -> s.send(UpdateMessage.endOfRib(fam)));
-            }
-            // Graceful restart: stale routes wait for the peer's End-of-RIB, bounded by a timer.
-            cancelStaleTimers();
-            // RFC 4724 §4.2: stale routes of a family the peer no longer preserves (F bit clear, or not
-            // negotiated any more) go at once; the others wait for End-of-RIB.
-            for (AfiSafi fam : new ArrayList<>(staleFamilies)) {
-                boolean preserved = n.families().contains(fam) && n.peerGracefulRestart() != null
-                        && n.peerGracefulRestart().families().stream()
-                                .anyMatch(x -> x.family().equals(fam) && x.forwardingPreserved());
-                if (!preserved) {
-                    int swept = rib.sweepStale(fam);
-                    staleFamilies.remove(fam);
-                    LOG.info("peer {}: {} stale {} routes removed (forwarding state not preserved)", name, swept, fam);
-                }
-            }
-            if (!staleFamilies.isEmpty()) {
-                staleTimer = loop.schedule(this::sweepAllStale, ctx.staleRoutesTime(), TimeUnit.SECONDS);
-            }
-        });
+        }
+        if (!staleFamilies.isEmpty()) {
+            staleTimer = loop.schedule(() -> sweepAllStale("end-of-rib-timeout"), ctx.staleRoutesTime(),
+                    TimeUnit.SECONDS);
+        }
     }
 
     void onUpdate(Session s, UpdateMessage u, byte[] raw) {
@@ -367,9 +402,11 @@ public final class Peer implements EventBus.Throttled {
                 publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
             }
             AfiSafi eor = u.endOfRib();
+            if (eor != null) {
+                endOfRibReceived.add(eor);
+            }
             if (eor != null && staleFamilies.remove(eor)) {
-                int swept = rib.sweepStale(eor);
-                LOG.info("peer {}: End-of-RIB {}, {} stale routes removed", name, eor, swept);
+                staleRemoved(eor, rib.sweepStale(eor), "end-of-rib");
                 if (staleFamilies.isEmpty()) {
                     cancelStaleTimers();
                 }
@@ -430,16 +467,67 @@ public final class Peer implements EventBus.Throttled {
         event(io.ribbit.codec.message.KeepaliveMessage.INSTANCE, null, raw);
     }
 
-    /** RFC 7313 §4: BoRR marks the family's routes stale, EoRR removes those still stale. */
+    /**
+     * A ROUTE-REFRESH from the peer. With enhanced route refresh negotiated (RFC 7313 §4), BoRR
+     * marks the family's routes stale and EoRR removes those still stale, and a normal request is
+     * answered with BoRR and EoRR (Ribbit's Adj-RIB-Out is empty). Ignored, counted and logged
+     * (rate-limited):
+     *
+     * <ul>
+     *   <li>BoRR/EoRR without the enhanced route refresh capability on both sides: the octet is then
+     *       RFC 2918's Reserved field ("ignored by the receiver"); RFC 7313 §3: the capability is
+     *       what tells the peer that the subtypes and their procedures are understood;
+     *   <li>a family that was not negotiated (RFC 2918 §4);
+     *   <li>a BoRR before the family's End-of-RIB when the peer sent the Graceful Restart capability
+     *       (RFC 7313 §4: MUST ignore, SHOULD log), which keeps a restart's stale routes apart;
+     *   <li>an EoRR without a BoRR acted on first (RFC 7313 §4: MAY ignore);
+     *   <li>any other subtype (RFC 7313 §5: MUST ignore, SHOULD log).
+     * </ul>
+     */
     void onRouteRefresh(Session s, RouteRefreshMessage r, byte[] raw) {
-        inLoop(() -> {
-            event(r, null, raw);
-            if (r.subtype() == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH) {
-                rib.markStale(r.family(), false);
-            } else if (r.subtype() == RouteRefreshMessage.END_OF_ROUTE_REFRESH) {
-                rib.sweepStale(r.family());
+        event(r, null, raw);
+        if (s != established) {
+            return;
+        }
+        Negotiated n = s.negotiated();
+        AfiSafi f = r.family();
+        int subtype = r.subtype();
+        boolean demarcation = subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH
+                || subtype == RouteRefreshMessage.END_OF_ROUTE_REFRESH;
+        String ignored = null;
+        if (subtype != RouteRefreshMessage.NORMAL && !demarcation) {
+            ignored = "unknown-subtype";
+        } else if (demarcation && !n.enhancedRouteRefresh()) {
+            ignored = "not-negotiated";
+        } else if (!n.families().contains(f)) {
+            ignored = "family-not-negotiated";
+        } else if (subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH && n.peerGracefulRestart() != null
+                && !endOfRibReceived.contains(f)) {
+            ignored = "before-end-of-rib";
+        } else if (subtype == RouteRefreshMessage.END_OF_ROUTE_REFRESH && !refreshing.contains(f)) {
+            ignored = "eorr-without-borr";
+        }
+        if (ignored != null) {
+            meters.counter(RibbitMeters.ROUTE_REFRESH_IGNORED, "subtype", demarcation
+                    || subtype == RouteRefreshMessage.NORMAL ? r.subtypeName() : "other", "reason", ignored)
+                    .increment();
+            warnings.warn("peer {}: {} ignored: {}", name, r, ignored);
+            return;
+        }
+        if (subtype == RouteRefreshMessage.NORMAL) {
+            if (n.enhancedRouteRefresh()) {
+                // RFC 7313 §4: a re-advertisement, even of nothing, is framed by BoRR and EoRR.
+                s.send(new RouteRefreshMessage(f, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null));
+                s.send(new RouteRefreshMessage(f, RouteRefreshMessage.END_OF_ROUTE_REFRESH, null));
             }
-        });
+        } else if (subtype == RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH) {
+            refreshing.add(f);
+            int marked = rib.markStale(f, false);
+            LOG.debug("peer {}: BoRR {}, {} routes stale until EoRR", name, f, marked);
+        } else {
+            refreshing.remove(f);
+            staleRemoved(f, rib.sweepStale(f), "enhanced-route-refresh");
+        }
     }
 
     /** Asks the peer to re-send its routes (RFC 2918); false when not negotiated or not up. */
@@ -480,27 +568,46 @@ public final class Peer implements EventBus.Throttled {
             establishedAt = 0;
             warned = false;
             transition(SessionState.IDLE);
-            LOG.info("peer {} AS{}: session down after {} s: {}", name, remoteAs, upNanos / 1_000_000_000L,
-                    reason.detail());
+            long idle = idleHold(upNanos, reason);
+            boolean reconnects = !stopped && config.mode().connects();
+            LOG.info("peer {} AS{}: session down after {} s: {}{}", name, remoteAs, upNanos / 1_000_000_000L,
+                    reason.detail(), reconnects ? "; connecting again in " + idle + " s" : "");
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("state", "down");
             f.putAll(reason.fields());
+            if (reconnects) {
+                f.put("idle_hold", idle);
+            }
             stateEvent(f);
             retainOrFlush(s, reason);
-            // IdleHoldTime back-off (RFC 4271 §8.1.1 DampPeerOscillations): double for sessions that flap.
-            flaps = upNanos < TimeUnit.SECONDS.toNanos(60) ? Math.min(flaps + 1, 16) : 0;
-            long idle = Math.min((long) config.idleHoldTime() << Math.max(0, flaps - 1), config.idleHoldTimeMax());
-            if (!stopped) {
-                if (config.mode().connects()) {
-                    scheduleConnect(TimeUnit.SECONDS.toNanos(Math.max(idle, 0)) + 1);
-                } else {
-                    transition(SessionState.ACTIVE);
-                }
+            if (reconnects) {
+                scheduleConnect(TimeUnit.SECONDS.toNanos(idle) + 1);
+            } else if (!stopped) {
+                transition(SessionState.ACTIVE);
             }
             if (config.dynamic() && rib.size() == 0) {
                 ctx.removeIfIdle(this);
             }
         });
+    }
+
+    /**
+     * The IdleHoldTime before Ribbit connects again after an Established session ended (RFC 4271
+     * §8.1.1, DampPeerOscillations): {@code idle-hold-time}, doubled for each session in a row
+     * that ended within {@code idle-hold-stable-time} of reaching Established, up to
+     * {@code idle-hold-time-max}; a session that lasted longer starts the count again. A session the
+     * peer closed to resolve a connection collision (Cease 6/7, RFC 4271 §6.8) does not count.
+     * Only Ribbit's own connection attempts wait: a connection from the peer is accepted at once
+     * (refusing it would hold up a restarting peer, RFC 4724, for its own ConnectRetry time).
+     */
+    private long idleHold(long upNanos, DownReason reason) {
+        NotificationMessage n = reason.notification();
+        boolean collision = reason.kind() == DownReason.Kind.COLLISION
+                || (n != null && n.code() == 6 && n.subcode() == 7);
+        if (!collision) {
+            flaps = upNanos < TimeUnit.SECONDS.toNanos(config.idleHoldStableTime()) ? Math.min(flaps + 1, 16) : 0;
+        }
+        return Math.min((long) config.idleHoldTime() << Math.max(0, flaps - 1), config.idleHoldTimeMax());
     }
 
     /**
@@ -572,7 +679,11 @@ public final class Peer implements EventBus.Throttled {
         }
     }
 
-    /** The peer did not come back within its Restart Time: drop stale routes, or go long-lived (RFC 9494 §4.2). */
+    /**
+     * The peer did not come back within its Restart Time: drop stale routes, or go long-lived
+     * (RFC 9494 §4.2). When the long-lived period begins, routes carrying the NO_LLGR community
+     * are removed; the others are kept long-lived stale.
+     */
     private void restartTimerExpired() {
         restartTimer = null;
         if (established != null) {
@@ -582,32 +693,49 @@ public final class Peer implements EventBus.Throttled {
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
             Integer ll = longLivedStale.get(f);
             if (ll != null) {
+                staleRemoved(f, rib.removeWithCommunity(f, Communities.NO_LLGR), "no-llgr");
                 rib.markStale(f, true);
                 maxLl = Math.max(maxLl, ll);
             } else {
-                int n = rib.sweepStale(f);
                 staleFamilies.remove(f);
-                LOG.info("peer {}: restart time over, {} stale {} routes removed", name, n, f);
+                staleRemoved(f, rib.sweepStale(f), "restart-time-expired");
             }
         }
         if (maxLl > 0) {
             LOG.info("peer {}: long-lived graceful restart, stale routes kept up to {} s", name, maxLl);
-            restartTimer = loop.schedule(this::sweepAllStale, maxLl, TimeUnit.SECONDS);
+            restartTimer = loop.schedule(() -> sweepAllStale("long-lived-stale-time-expired"), maxLl,
+                    TimeUnit.SECONDS);
         } else if (config.dynamic() && rib.size() == 0) {
             ctx.removeIfIdle(this);
         }
     }
 
-    private void sweepAllStale() {
+    /** The long-lived stale time ended, or End-of-RIB did not come in time after re-establishment. */
+    private void sweepAllStale(String reason) {
         staleTimer = null;
         restartTimer = null;
         for (AfiSafi f : new ArrayList<>(staleFamilies)) {
-            int n = rib.sweepStale(f);
-            if (n > 0) {
-                LOG.info("peer {}: {} stale {} routes removed (no End-of-RIB in time)", name, n, f);
-            }
+            staleRemoved(f, rib.sweepStale(f), reason);
         }
         staleFamilies.clear();
+    }
+
+    /**
+     * Logs and publishes stale routes removed (RFC 4724 §4.2, RFC 9494, RFC 7313 §4: "such purged
+     * routes MAY be logged"): a {@code PEER_ALERT} {@code stale-routes-removed} event with the
+     * family, the count and why (docs/events.md). Nothing when none were removed.
+     */
+    private void staleRemoved(AfiSafi family, int routes, String reason) {
+        if (routes == 0) {
+            return;
+        }
+        LOG.info("peer {}: {} stale {} routes removed ({})", name, routes, family, reason);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("alert", "stale-routes-removed");
+        f.put("afi_safi", family.name());
+        f.put("routes", routes);
+        f.put("reason", reason);
+        publish("PEER_ALERT", null, null, null, f);
     }
 
     /** Administrative shutdown: Cease 6/2 with the RFC 9003 message on every connection. */

@@ -4,6 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -30,9 +34,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * All peers, the listening sockets, and the acceptor: a TCP connection whose source matches no
- * configured neighbor (exact address, or a prefix for dynamic neighbors) is closed before any BGP
- * is spoken, logged at a rate limit and counted.
+ * All peers, the listening sockets, and the acceptor: an accepted TCP connection is registered
+ * with the event loop of the peer it comes from (every connection of a peer runs on that peer's
+ * loop); one whose source matches no configured neighbor (exact address, or a prefix for dynamic
+ * neighbors) is closed before any BGP is spoken, logged at a rate limit and counted.
  */
 public final class PeerRegistry implements PeerContext, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PeerRegistry.class);
@@ -51,6 +56,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
     private final Counter rejected;
     private final RateLimitedLog rejectLog = new RateLimitedLog(LOG, 5);
     private final Map<NeighborConfig, OpenMessage> opens = new ConcurrentHashMap<>();
+    private final Acceptor acceptor = new Acceptor();
 
     public PeerRegistry(RibbitConfig config, MeterRegistry registry, EventBus events, Transport transport,
             EventLoopGroup boss, EventLoopGroup workers) {
@@ -79,16 +85,11 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             }
         }
         for (HostPort hp : config.listen()) {
-            // Each accepted connection is registered on its peer's loop (PeerLoopGroup): no hand-off per message.
-            ServerBootstrap sb = new ServerBootstrap().group(boss, new PeerLoopGroup(workers, this::loopFor))
-                    .channel(transport.serverChannelClass())
-                    .option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            accept(ch);
-                        }
-                    });
+            // Accepted connections never reach ServerBootstrap's own child registration: the Acceptor
+            // registers each with its peer's loop (the child handler below is never used).
+            ServerBootstrap sb = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_REUSEADDR, true).handler(acceptor)
+                    .childHandler(new ChannelInboundHandlerAdapter());
             Channel ch = sb.bind(hp.socketAddress()).sync().channel();
             listeners.add(ch);
             LOG.info("listening for BGP on {}", ch.localAddress());
@@ -107,14 +108,43 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
         return out;
     }
 
-    /** The loop an accepted connection is registered on: its configured peer's, else any (dynamic or rejected). */
-    private io.netty.channel.EventLoop loopFor(Channel ch) {
-        java.net.SocketAddress ra = ch.remoteAddress();
-        Peer p = ra instanceof InetSocketAddress isa ? peers.get(isa.getAddress()) : null;
-        return p == null ? null : p.loop();
+    /**
+     * Takes each accepted connection off the listening socket before it is registered with an event
+     * loop and registers it with the loop of the peer it comes from. A peer's connections (the one it
+     * initiated and the one Ribbit initiated) and its FSM then share one thread, so collision
+     * detection (RFC 4271 §6.8) sees the OPENs and KEEPALIVEs of both in the order they were read,
+     * and decides before a KEEPALIVE is sent on the connection that loses. Connections from an
+     * address no neighbor matches are closed before any BGP is spoken.
+     */
+    @ChannelHandler.Sharable
+    private final class Acceptor extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            Peer p = route(child);
+            if (p == null) {
+                child.unsafe().closeForcibly();
+                return;
+            }
+            child.config().setOption(ChannelOption.TCP_NODELAY, true);
+            child.pipeline().addLast(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    initPipeline(ch);
+                    p.accept(ch);
+                }
+            });
+            p.loop().register(child).addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    LOG.warn("connection from {}: not registered: {}", p.name(), f.cause().toString());
+                    child.unsafe().closeForcibly();
+                }
+            });
+        }
     }
 
-    private void accept(Channel ch) {
+    /** The peer an accepted connection belongs to (a dynamic one is created), or null when refused. */
+    private Peer route(Channel ch) {
         InetAddress remote = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         Peer p = peers.get(remote);
         if (p == null) {
@@ -127,8 +157,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             if (match == null) {
                 rejected.increment();
                 rejectLog.warn("connection from {} rejected: no neighbor configured for this address", remote);
-                ch.close();
-                return;
+                return null;
             }
             NeighborConfig m = match;
             p = peers.computeIfAbsent(remote, a -> {
@@ -138,11 +167,9 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
         } else if (!p.config().mode().accepts()) {
             rejected.increment();
             rejectLog.warn("connection from {} rejected: neighbor is configured active-only", remote);
-            ch.close();
-            return;
+            return null;
         }
-        initPipeline(ch);
-        p.accept(ch);
+        return p;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.ribbit.collector.peer;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One TCP connection's part of the BGP FSM (RFC 4271 §8.2.2): OpenSent → OpenConfirm →
  * Established, with the Hold and Keepalive timers (§10) and the checks on the peer's OPEN
- * (§6.2). Runs on the channel's event loop; everything that concerns the peer as a whole
- * (collision detection §6.8, the Adj-RIB-In, events) is handed to its {@link Peer} on the peer's
- * loop. The negotiated options are applied to the codec handlers here, synchronously, before the
- * frame after the OPEN is decoded.
+ * (§6.2). Runs on the channel's event loop, which is always its {@link Peer}'s loop (outbound
+ * connections are opened there, accepted ones registered there by {@link PeerRegistry}): what
+ * concerns the peer as a whole (collision detection §6.8, the Adj-RIB-In, events) is called on
+ * the peer directly, in the order the messages of all its connections are read. The negotiated
+ * options are applied to the codec handlers here, synchronously, before the frame after the OPEN
+ * is decoded.
  */
 final class Session extends ChannelInboundHandlerAdapter {
     /** RFC 4271 §8.2.2: "a large value (suggested 4 minutes)" for the Hold Timer in OpenSent. */
@@ -35,16 +36,14 @@ final class Session extends ChannelInboundHandlerAdapter {
     final boolean outbound;
     final OpenMessage ourOpen;
     final RawCapture raw;
-    private volatile SessionState state = SessionState.OPEN_SENT;
-    private volatile OpenMessage theirOpen;
+    private SessionState state = SessionState.OPEN_SENT;
+    private OpenMessage theirOpen;
     private Negotiated negotiated;
     private long lastRead = System.nanoTime();
     private int holdSeconds = OPEN_SENT_HOLD_SECONDS;
     private ScheduledFuture<?> holdTimer;
     private ScheduledFuture<?> keepaliveTimer;
     private boolean closing;
-    /** Set on the peer's loop when §6.8 collision resolution picks this connection to close. */
-    volatile boolean collisionLoser;
 
     Session(Peer peer, Channel channel, boolean outbound, OpenMessage ourOpen, RawCapture raw) {
         this.peer = peer;
@@ -81,6 +80,9 @@ final class Session extends ChannelInboundHandlerAdapter {
         lastRead = System.nanoTime();
         BgpMessage m = (BgpMessage) msg;
         byte[] rawBytes = raw != null ? raw.take() : null;
+        if (closing) {
+            return; // NOTIFICATION sent or received (Idle): what still arrives before the close is ignored
+        }
         if (m instanceof MalformedMessage bad) {
             peer.meters().malformedMessages.increment();
             peer.logMalformed(bad);
@@ -110,11 +112,12 @@ final class Session extends ChannelInboundHandlerAdapter {
             channel.pipeline().get(BgpFrameDecoder.class).options(negotiated.options());
             channel.pipeline().get(BgpMessageDecoder.class).options(negotiated.options());
             channel.pipeline().get(BgpMessageEncoder.class).options(negotiated.options());
-            state = SessionState.OPEN_CONFIRM;
-            peer.onOpenReceived(this);
-            if (closing) {
-                return; // lost a collision
+            // Collision detection (RFC 4271 §6.8) before the KEEPALIVE: a connection that loses is
+            // closed with Cease 6/7 without having confirmed the OPEN.
+            if (!peer.onOpenReceived(this)) {
+                return;
             }
+            state = SessionState.OPEN_CONFIRM;
             send(KeepaliveMessage.INSTANCE);
             holdSeconds = negotiated.holdTime();
             armHold(holdSeconds);
@@ -159,13 +162,16 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
 
     void send(BgpMessage m) {
-        if (channel.isActive()) {
+        if (!closing && channel.isActive()) {
             channel.writeAndFlush(m, channel.voidPromise());
             peer.meters().sent(m.type()).increment();
         }
     }
 
-    /** Sends the NOTIFICATION, then closes (RFC 4271 §6: the connection is closed after it). */
+    /**
+     * Sends the NOTIFICATION, then closes (RFC 4271 §6: the connection is closed after it), so
+     * that the peer reads it ({@link GracefulClose}); what arrives meanwhile is ignored.
+     */
     void fail(NotificationMessage n, DownReason.Kind kind, String detail) {
         if (closing) {
             return;
@@ -174,13 +180,12 @@ final class Session extends ChannelInboundHandlerAdapter {
         peer.meters().counter(io.ribbit.collector.metrics.RibbitMeters.NOTIFICATIONS_SENT, "code",
                 Integer.toString(n.code()), "subcode", Integer.toString(n.subcode())).increment();
         closing = true;
+        cancelTimers(); // no KEEPALIVE after the NOTIFICATION while the peer closes its side
         DownReason reason = new DownReason(kind, n, detail);
         if (channel.isActive()) {
             peer.meters().sent(n.type()).increment();
-            channel.writeAndFlush(n).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
         }
+        GracefulClose.notifyAndClose(channel, n);
         peer.onSessionDown(this, reason);
     }
 

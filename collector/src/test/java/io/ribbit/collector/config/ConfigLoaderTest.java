@@ -54,6 +54,7 @@ class ConfigLoaderTest {
                 connect-retry: 15
                 idle-hold-time: 7
                 idle-hold-time-max: 200
+                idle-hold-stable-time: 20
                 graceful-restart: false
                 description: "edge1 transit"
               - address: 127.0.1.0/24
@@ -97,6 +98,7 @@ class ConfigLoaderTest {
         assertEquals(15, a.connectRetry());
         assertEquals(7, a.idleHoldTime());
         assertEquals(200, a.idleHoldTimeMax());
+        assertEquals(20, a.idleHoldStableTime());
         assertFalse(a.gracefulRestart());
         assertEquals("edge1 transit", a.description());
         assertEquals(8, a.line());
@@ -122,9 +124,10 @@ class ConfigLoaderTest {
         assertEquals(30, b.connectRetry());
         assertEquals(5, b.idleHoldTime());
         assertEquals(300, b.idleHoldTimeMax());
+        assertEquals(60, b.idleHoldStableTime());
         assertTrue(b.gracefulRestart());
         assertEquals("", b.description());
-        assertEquals(24, b.line());
+        assertEquals(25, b.line());
 
         assertEquals(2, c.events().size());
         EventSinkConfig f = c.events().get(0);
@@ -165,7 +168,7 @@ class ConfigLoaderTest {
                         router-id: 192.0.2.1
                         loacl-as: 64512
                         """, List.of("2: loacl-as: unknown key (expected one of [events, http, listen, local-as, name, neighbors, router-id,"
-                        + " shutdown-message])",
+                        + " shutdown-message, warmup])",
                         "1: local-as: required (an AS number)")),
                 Arguments.of("bad router-id", """
                         router-id: 192.0.2.256
@@ -175,6 +178,22 @@ class ConfigLoaderTest {
                         local-as: 64512
                         router-id: 0.0.0.0
                         """, List.of("2: router-id: must be a non-zero IPv4 address, got '0.0.0.0'")),
+                Arguments.of("idle-hold-stable-time 0 (a session could never be stable)", """
+                        router-id: 192.0.2.1
+                        local-as: 64512
+                        neighbors:
+                          - address: 127.0.0.2
+                            remote-as: 64500
+                            idle-hold-stable-time: 0
+                        """, List.of("6: neighbors[0].idle-hold-stable-time: must be between 1 and 86400, got 0")),
+                Arguments.of("idle-hold-stable-time not a whole number", """
+                        router-id: 192.0.2.1
+                        local-as: 64512
+                        neighbors:
+                          - address: 127.0.0.2
+                            remote-as: 64500
+                            idle-hold-stable-time: 1.5
+                        """, List.of("6: neighbors[0].idle-hold-stable-time: must be a whole number, got '1.5'")),
                 Arguments.of("hold-time 2", """
                         router-id: 192.0.2.1
                         local-as: 64512
@@ -350,7 +369,7 @@ class ConfigLoaderTest {
         assertEquals(2, no.exit());
         assertEquals("", no.out());
         assertEquals(List.of(bad + ":13: neighbors[0].hold-time: must be 0 or at least 3 seconds (RFC 4271 §4.2)",
-                bad + ":25: neighbors[1].remote-as: must be an AS number 1..4294967295 or \"any\", got 'anything'"),
+                bad + ":26: neighbors[1].remote-as: must be an AS number 1..4294967295 or \"any\", got 'anything'"),
                 no.err().lines().toList());
 
         Run missing = main("check-config", dir.resolve("nope.yaml").toString());
