@@ -240,7 +240,7 @@ public final class AdjRibIn {
         PathAttributes[] decoded = new PathAttributes[64];
         byte[][] nextHops = new byte[64][];
         t.forEach((high, low, length, pathId, rd, set, stale, labels) -> {
-            int k = System.identityHashCode(set) & 63;
+            int k = set.hash & 63;
             if (seen[k] != set) {
                 seen[k] = set;
                 decoded[k] = set.attributes();

@@ -173,7 +173,6 @@ public final class PrefixTable {
     private volatile int staleCount;
 
     // Writer-only state.
-    private byte lastStale;
     private int[] marked = new int[8];
     private int markedCount;
 
@@ -441,14 +440,6 @@ public final class PrefixTable {
     // ------------------------------------------------------------------ writer
 
     /**
-     * The stale mark of the entry that the last {@link #put} replaced or {@link #remove} removed
-     * ({@link #FRESH} if none). Writer only.
-     */
-    public byte lastStale() {
-        return lastStale;
-    }
-
-    /**
      * Sets a key's value (and labels, in labeled families; {@code labels} is then the stack of
      * label values, kept by reference); clears its stale mark. Returns the previous value, or
      * null. Writer only.
@@ -499,14 +490,12 @@ public final class PrefixTable {
         }
         VALUE.setRelease(s.values, p, value);
         SIZE.setRelease(this, n + 1);
-        lastStale = FRESH;
         return null;
     }
 
     private AttributeSet replace(Slots s, int p, AttributeSet cur, int[] labels, AttributeSet value) {
         byte[] st = s.stale;
         byte mark = st == null ? FRESH : st[p];
-        lastStale = mark;
         boolean relabel = labeled && !sameLabels(s, p, labels);
         if (mark == FRESH && !relabel) {
             if (cur != value) {
@@ -562,7 +551,6 @@ public final class PrefixTable {
     /** Removes a key; returns its value, or null if absent. Writer only. */
     public AttributeSet remove(long high, long low, int length, int pathId, long rd) {
         Slots s = (Slots) SLOTS.get(this);
-        lastStale = FRESH;
         if (pathId != 0 && s.pathIds == null) {
             return null;
         }
@@ -573,7 +561,6 @@ public final class PrefixTable {
             if (matches(s, p, high, low, length, pathId, rd)) {
                 byte[] st = s.stale;
                 byte mark = st == null ? FRESH : st[p];
-                lastStale = mark;
                 deleteAt(s, p);
                 SIZE.setRelease(this, (int) SIZE.get(this) - 1);
                 if (mark != FRESH) {
