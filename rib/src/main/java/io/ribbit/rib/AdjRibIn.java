@@ -1,39 +1,70 @@
 package io.ribbit.rib;
 
-import io.ribbit.codec.attr.AddressAttribute;
-import io.ribbit.codec.attr.Communities;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.ribbit.codec.attr.MpReachNlri;
 import io.ribbit.codec.attr.MpUnreachNlri;
 import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.PrefixList;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
  * One peer's Adj-RIB-In (RFC 4271 §3.2): the routes it announced, per family, keyed by prefix
- * (and path id with ADD-PATH). UPDATEs are applied in order: withdrawals, then announcements
- * (RFC 4271 §9: a prefix withdrawn and announced in one UPDATE ends up announced); a
- * treat-as-withdraw UPDATE (RFC 7606 §2) withdraws everything it announces.
+ * (and path id with ADD-PATH, route distinguisher in VPN families). UPDATEs are applied in order:
+ * withdrawals, then announcements (RFC 4271 §9: a prefix withdrawn and announced in one UPDATE
+ * ends up announced); a treat-as-withdraw UPDATE (RFC 7606 §2) withdraws everything it announces.
  *
- * <p>Thread safety: one writer, the peer's event loop; any number of concurrent readers, which
- * never block the writer but may see a table in the middle of an UPDATE. This is the
- * straightforward table (ConcurrentHashMap per family); the compact lock-free one replaces it.
+ * <p>Storage: one {@link PrefixTable} per family (primitive keys, no object per route), whose
+ * values are {@link AttributeSet}s interned in an {@link AttributeStore} shared with every other
+ * peer. {@link Route} and {@link RouteKey} are made on read.
+ *
+ * <p>Thread safety: one writer, the peer's event loop ({@link #apply}, {@link #clear},
+ * {@link #markStale}, {@link #sweepStale}); any number of concurrent readers ({@link #get},
+ * {@link #forEach}, the counts, {@link #families}), which take no lock and never block the
+ * writer. What a reader may see is {@link PrefixTable}'s contract, per family: a route present
+ * throughout a read is seen, with one of its values; a route changed during the read is seen
+ * before or after the change, never half-changed; a reader may see an UPDATE half applied (it is
+ * applied route by route). Counts are sums of per-family counts, each exact after some recent
+ * write.
+ *
+ * <p>Every route holds a reference to its set in the store; {@link #clear()} releases them. A
+ * peer's Adj-RIB-In must be cleared before it is dropped, or its sets stay in the store.
  */
 public final class AdjRibIn {
-    private final Map<AfiSafi, ConcurrentHashMap<RouteKey, Route>> tables = new ConcurrentHashMap<>();
-    /** Stale routes, kept by the writer as it goes so readers (metrics) never scan the table. */
-    private final java.util.concurrent.atomic.AtomicLong stale = new java.util.concurrent.atomic.AtomicLong();
+    private final AttributeStore store;
+    /** Immutable, replaced when a family is added or dropped (rare). */
+    private volatile Map<AfiSafi, PrefixTable> tables = Collections.emptyMap();
+
+    // Writer-only state.
+    /** Where the canonical bytes of an UPDATE's path are written (not leak-tracked: never released, only collected). */
+    private final ByteBuf scratch = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 256, Integer.MAX_VALUE);
+    /** The last set used, with one reference of its own: consecutive UPDATEs with the same path skip the store. */
+    private AttributeSet cached;
+    private final PrefixTable.Releaser releaser;
 
     /** What one UPDATE changed. */
     public record Change(int announced, int withdrawn, int removed) {
     }
 
-    private ConcurrentHashMap<RouteKey, Route> table(AfiSafi f) {
-        return tables.computeIfAbsent(f, k -> new ConcurrentHashMap<>());
+    /** An Adj-RIB-In whose sets live in the process-wide store. */
+    public AdjRibIn() {
+        this(AttributeStore.shared());
+    }
+
+    public AdjRibIn(AttributeStore store) {
+        this.store = store;
+        this.releaser = new PrefixTable.Releaser(store);
+    }
+
+    public AttributeStore store() {
+        return store;
     }
 
     /** Applies an UPDATE; returns the counts. */
@@ -47,7 +78,6 @@ public final class AdjRibIn {
      * {@code tags} null: nothing rejected.
      */
     public Change apply(UpdateMessage u, ImportChecks.Tags tags) {
-        rejectedRemoved = 0;
         int withdrawn = 0;
         int removed = 0;
         int announced = 0;
@@ -59,8 +89,7 @@ public final class AdjRibIn {
             withdrawn += p.size();
         }
         MpReachNlri reach = u.mpReach();
-        boolean taw = u.treatAsWithdraw();
-        if (taw) {
+        if (u.treatAsWithdraw()) {
             removed += withdraw(u.nlri());
             withdrawn += u.nlri().size();
             if (reach != null && reach.nlri() instanceof PrefixList p) {
@@ -69,44 +98,93 @@ public final class AdjRibIn {
             }
             return new Change(0, withdrawn, removed);
         }
-        PathAttributes shared = null;
         if (!u.nlri().isEmpty()) {
-            shared = u.attributes().withoutNlri();
-            AddressAttribute nh = u.attributes().nextHop();
-            byte[] nextHop = nh == null ? null : new byte[] {(byte) (nh.address() >>> 24),
-                (byte) (nh.address() >>> 16), (byte) (nh.address() >>> 8), (byte) nh.address()};
-            announced += announce(u.nlri(), shared, nextHop, tags);
+            announced += announce(u.nlri(), attributeSet(u, false), tags);
         }
         if (reach != null && reach.nlri() instanceof PrefixList p && !p.isEmpty()) {
-            if (shared == null) {
-                shared = u.attributes().withoutNlri();
-            }
-            announced += announce(p, shared, reach.nextHopBytes(), tags);
+            announced += announce(p, attributeSet(u, true), tags);
         }
-        return new Change(announced, withdrawn, removed + rejectedRemoved);
+        removed += rejectedRemoved;
+        rejectedRemoved = 0;
+        return new Change(announced, withdrawn, removed);
+    }
+
+    /**
+     * The set for the routes {@code u} announces ({@code mp}: its MP_REACH_NLRI prefixes), held
+     * by {@link #cached}; the caller adds the routes' references.
+     */
+    private AttributeSet attributeSet(UpdateMessage u, boolean mp) {
+        ByteBuf b = scratch;
+        b.clear();
+        AttributeBytes.write(u, mp, b);
+        byte[] a = b.array();
+        int off = b.arrayOffset() + b.readerIndex();
+        int len = b.readableBytes();
+        int h = AttributeBytes.hash(a, off, len);
+        AttributeSet c = cached;
+        if (c != null && c.hash == h && c.contentEquals(a, off, len)) {
+            return c;
+        }
+        AttributeSet s = store.intern(a, off, len, h);
+        cached = s;
+        if (c != null) {
+            store.release(c, 1);
+        }
+        return s;
+    }
+
+    private void dropCache() {
+        if (cached != null) {
+            store.release(cached, 1);
+            cached = null;
+        }
+    }
+
+    private PrefixTable tableFor(PrefixList p) {
+        AfiSafi f = p.afiSafi();
+        PrefixTable t = tables.get(f);
+        if (t == null) {
+            t = new PrefixTable(f, p.hasPathIds());
+            Map<AfiSafi, PrefixTable> m = new TreeMap<>(tables);
+            m.put(f, t);
+            tables = Collections.unmodifiableMap(m);
+        }
+        return t;
     }
 
     /** Routes removed by rejected announcements during the current {@link #apply} (writer only). */
     private int rejectedRemoved;
 
-    private int announce(PrefixList p, PathAttributes attrs, byte[] nextHop, ImportChecks.Tags tags) {
-        ConcurrentHashMap<RouteKey, Route> t = table(p.afiSafi());
+    private int announce(PrefixList p, AttributeSet set, ImportChecks.Tags tags) {
+        PrefixTable t = tableFor(p);
+        boolean ipv6 = p.afiSafi().isIpv6();
         boolean labeled = p.afiSafi().isLabeled();
-        Route shared = labeled ? null : new Route(attrs, nextHop, null, false, false);
-        long freshened = 0;
+        int gained = 0;
         for (int i = 0; i < p.size(); i++) {
-            boolean rejected = tags != null && tags.rejected(p, i);
-            Route old = rejected ? t.remove(RouteKey.of(p, i))
-                    : t.put(RouteKey.of(p, i), labeled ? new Route(attrs, nextHop, p.labels(i), false, false) : shared);
-            if (rejected && old != null) {
-                rejectedRemoved++;
+            if (tags != null && tags.rejected(p, i)) {
+                AttributeSet prev = ipv6
+                        ? t.remove(p.ipv6High(i), p.ipv6Low(i), p.length(i), p.pathId(i), p.routeDistinguisher(i))
+                        : t.remove(p.ipv4(i), 0, p.length(i), p.pathId(i), p.routeDistinguisher(i));
+                if (prev != null) {
+                    rejectedRemoved++;
+                    releaser.release(prev);
+                }
+                continue;
             }
-            if (old != null && old.stale()) {
-                freshened++;
+            int[] labels = labeled ? p.labels(i) : null;
+            AttributeSet prev = ipv6
+                    ? t.put(p.ipv6High(i), p.ipv6Low(i), p.length(i), p.pathId(i), p.routeDistinguisher(i), labels, set)
+                    : t.put(p.ipv4(i), 0, p.length(i), p.pathId(i), p.routeDistinguisher(i), labels, set);
+            if (prev != set) {
+                gained++;
+                if (prev != null) {
+                    releaser.release(prev);
+                }
             }
         }
-        if (freshened > 0) {
-            stale.addAndGet(-freshened);
+        releaser.flush();
+        if (gained > 0) {
+            set.retain(gained); // alive meanwhile: the cache holds a reference
         }
         return p.size();
     }
@@ -115,138 +193,173 @@ public final class AdjRibIn {
         if (p.isEmpty()) {
             return 0;
         }
-        ConcurrentHashMap<RouteKey, Route> t = tables.get(p.afiSafi());
+        PrefixTable t = tables.get(p.afiSafi());
         if (t == null) {
             return 0;
         }
+        boolean ipv6 = p.afiSafi().isIpv6();
         int removed = 0;
-        long staleRemoved = 0;
         for (int i = 0; i < p.size(); i++) {
-            Route old = t.remove(RouteKey.of(p, i));
-            if (old != null) {
+            AttributeSet prev = ipv6
+                    ? t.remove(p.ipv6High(i), p.ipv6Low(i), p.length(i), p.pathId(i), p.routeDistinguisher(i))
+                    : t.remove(p.ipv4(i), 0, p.length(i), p.pathId(i), p.routeDistinguisher(i));
+            if (prev != null) {
                 removed++;
-                if (old.stale()) {
-                    staleRemoved++;
-                }
+                releaser.release(prev);
             }
         }
-        if (staleRemoved > 0) {
-            stale.addAndGet(-staleRemoved);
-        }
+        releaser.flush();
         return removed;
     }
 
+    /** The route with {@code key}, or null (decodes its attributes). */
     public Route get(RouteKey key) {
-        Map<RouteKey, Route> t = tables.get(key.family());
-        return t == null ? null : t.get(key);
+        PrefixTable t = tables.get(key.family());
+        if (t == null) {
+            return null;
+        }
+        PrefixTable.Cursor c = new PrefixTable.Cursor();
+        if (!t.read(key.high(), key.low(), key.length(), key.pathId(), key.rd(), c)) {
+            return null;
+        }
+        PathAttributes a = c.set().attributes();
+        return new Route(a, c.set().nextHop(a), c.labels(), c.stale() != PrefixTable.FRESH,
+                c.stale() == PrefixTable.LLGR_STALE);
+    }
+
+    /** The table of a family, or null (primitive access for tools and benchmarks). */
+    public PrefixTable table(AfiSafi family) {
+        return tables.get(family);
     }
 
     /** Routes in all families. */
     public long size() {
         long n = 0;
-        for (Map<RouteKey, Route> t : tables.values()) {
+        for (PrefixTable t : tables.values()) {
             n += t.size();
         }
         return n;
     }
 
     public int size(AfiSafi family) {
-        Map<RouteKey, Route> t = tables.get(family);
+        PrefixTable t = tables.get(family);
         return t == null ? 0 : t.size();
     }
 
+    /** The families that have (or had, since the last clear) routes; a snapshot. */
     public Set<AfiSafi> families() {
         return tables.keySet();
     }
 
-    /** Visits every route of a family (weakly consistent with concurrent changes). */
+    /**
+     * Visits every route of a family (weakly consistent with concurrent changes: see
+     * {@link PrefixTable#forEach}). Decodes each distinct set once per small run.
+     */
     public void forEach(AfiSafi family, BiConsumer<RouteKey, Route> visitor) {
-        Map<RouteKey, Route> t = tables.get(family);
-        if (t != null) {
-            t.forEach(visitor);
+        PrefixTable t = tables.get(family);
+        if (t == null) {
+            return;
         }
+        AttributeSet[] seen = new AttributeSet[64];
+        PathAttributes[] decoded = new PathAttributes[64];
+        byte[][] nextHops = new byte[64][];
+        t.forEach((high, low, length, pathId, rd, set, stale, labels) -> {
+            int k = set.hash & 63;
+            if (seen[k] != set) {
+                seen[k] = set;
+                decoded[k] = set.attributes();
+                nextHops[k] = set.nextHop(decoded[k]);
+            }
+            byte[] nh = nextHops[k];
+            visitor.accept(new RouteKey(family, high, low, length, pathId, rd),
+                    new Route(decoded[k], nh == null ? null : nh.clone(), labels, stale != PrefixTable.FRESH,
+                            stale == PrefixTable.LLGR_STALE));
+        });
     }
 
-    /** Drops every route (session down without graceful restart). */
+    /** Drops every route (session down without graceful restart); returns how many there were. */
     public long clear() {
-        long n = size();
-        tables.clear();
-        stale.set(0);
+        Map<AfiSafi, PrefixTable> old = tables;
+        tables = Collections.emptyMap();
+        long n = 0;
+        for (PrefixTable t : old.values()) {
+            n += t.size();
+            t.releaseAll(store);
+        }
+        dropCache();
         return n;
     }
 
-    /** Drops every route of one family. */
+    /** Drops every route of one family; returns how many there were. */
     public int clear(AfiSafi family) {
-        Map<RouteKey, Route> t = tables.remove(family);
+        PrefixTable t = tables.get(family);
         if (t == null) {
             return 0;
         }
-        long s = t.values().stream().filter(Route::stale).count();
-        stale.addAndGet(-s);
+        Map<AfiSafi, PrefixTable> m = new TreeMap<>(tables);
+        m.remove(family);
+        tables = m.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(m);
+        t.releaseAll(store);
+        if (m.isEmpty()) {
+            dropCache();
+        }
         return t.size();
     }
 
-    /** RFC 4724 §4.2: marks every route of {@code family} stale (RFC 9494: long-lived stale). */
+    /**
+     * RFC 4724 §4.2: marks every route of {@code family} stale (RFC 9494: long-lived stale);
+     * returns the number of routes of the family.
+     */
     public int markStale(AfiSafi family, boolean longLived) {
-        Map<RouteKey, Route> t = tables.get(family);
-        if (t == null) {
-            return 0;
-        }
-        long[] newly = new long[1];
-        t.replaceAll((k, r) -> {
-            if (!r.stale()) {
-                newly[0]++;
-            }
-            return r.asStale(longLived);
-        });
-        stale.addAndGet(newly[0]);
-        return t.size();
+        PrefixTable t = tables.get(family);
+        return t == null ? 0 : t.markStale(longLived);
     }
 
     /** Removes the routes of {@code family} still stale (End-of-RIB received or restart timer expired). */
     public int sweepStale(AfiSafi family) {
-        Map<RouteKey, Route> t = tables.get(family);
-        if (t == null) {
-            return 0;
-        }
-        int before = t.size();
-        t.values().removeIf(Route::stale);
-        int removed = before - t.size();
-        stale.addAndGet(-removed);
-        return removed;
+        PrefixTable t = tables.get(family);
+        return t == null ? 0 : t.sweepStale(store);
     }
 
+    /** Stale routes (kept by the writer as it goes; O(families)). */
     /**
      * Removes the routes of {@code family} whose COMMUNITIES attribute carries {@code community}
      * (RFC 9494 §4.2: NO_LLGR routes are dropped rather than kept long-lived stale); returns how
-     * many.
+     * many. Writer only; decodes each distinct attribute set once.
      */
     public int removeWithCommunity(AfiSafi family, int community) {
-        Map<RouteKey, Route> t = tables.get(family);
+        PrefixTable t = tables.get(family);
         if (t == null) {
             return 0;
         }
-        int[] removed = new int[1];
-        long[] staleRemoved = new long[1];
-        t.values().removeIf(r -> {
-            Communities c = r.attributes().communities();
-            if (c == null || !c.contains(community)) {
-                return false;
+        java.util.List<long[]> doomed = new java.util.ArrayList<>();
+        java.util.Map<AttributeSet, Boolean> carries = new java.util.IdentityHashMap<>();
+        t.forEach((high, low, length, pathId, rd, set, stale, labels) -> {
+            boolean has = carries.computeIfAbsent(set, s -> {
+                io.ribbit.codec.attr.Communities c = s.attributes().communities();
+                return c != null && c.contains(community);
+            });
+            if (has) {
+                doomed.add(new long[] {high, low, length, pathId, rd});
             }
-            removed[0]++;
-            if (r.stale()) {
-                staleRemoved[0]++;
-            }
-            return true;
         });
-        if (staleRemoved[0] > 0) {
-            stale.addAndGet(-staleRemoved[0]);
+        int removed = 0;
+        for (long[] k : doomed) {
+            AttributeSet prev = t.remove(k[0], k[1], (int) k[2], (int) k[3], k[4]);
+            if (prev != null) {
+                removed++;
+                releaser.release(prev);
+            }
         }
-        return removed[0];
+        releaser.flush();
+        return removed;
     }
 
-    /** Stale routes (maintained incrementally; O(1)). */
     public long staleCount() {
-        return stale.get();
+        long n = 0;
+        for (PrefixTable t : tables.values()) {
+            n += t.staleCount();
+        }
+        return n;
     }
 }

@@ -1,0 +1,839 @@
+package io.ribbit.rib;
+
+import io.ribbit.codec.nlri.AfiSafi;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The routes of one peer in one address family: prefix (with ADD-PATH path id and route
+ * distinguisher where the family has them) to {@link AttributeSet}, plus the labels of labeled
+ * families and a stale mark per route (RFC 4724 §4.2 graceful restart, RFC 9494 long-lived).
+ *
+ * <p><b>Thread safety.</b> One writer, the peer's event loop: {@link #put}, {@link #remove},
+ * {@link #markStale}, {@link #sweepStale}, {@link #releaseAll}. Any number of concurrent readers:
+ * {@link #get}, {@link #read}, {@link #forEach}, {@link #size}, {@link #staleCount}. Readers take
+ * no lock and never make the writer wait; the writer never looks at them. A reader may observe:
+ * <ul>
+ *   <li>{@link #get}/{@link #read}: for a key present (with one value) throughout the call, that
+ *       value; for a key whose value is replaced during the call, the old or the new value; for a
+ *       key added or removed during the call, either outcome; for a key never added, null. The
+ *       value, stale mark and labels it returns were the entry's at one instant (never the new
+ *       value with the old labels, nor a key assembled from two entries: an IPv6 key is never
+ *       torn).</li>
+ *   <li>{@link #forEach}: weakly consistent, like {@code ConcurrentHashMap}'s iterators: every
+ *       entry present throughout is visited exactly once, with one of the values it had during
+ *       the walk; entries added or removed meanwhile may or may not be visited, none twice.</li>
+ *   <li>{@link #size}, {@link #staleCount}: the count after some recent write; an UPDATE applied
+ *       halfway shows as such (counts are per route, not per message).</li>
+ * </ul>
+ * A reader spins ({@link Thread#onSpinWait}) only while the writer is moving entries in the part
+ * of the table it looks at, a few slots for a few nanoseconds per removal.
+ *
+ * <p><b>Layout.</b> Open addressing with linear probing and backward-shift deletion (Knuth, TAOCP
+ * vol. 3, 6.4 Algorithm R): no tombstones, so probe runs stay as short as the load allows (at
+ * most 3/4; the table doubles past that and halves below 1/8). Keys are primitive, in parallel
+ * arrays: IPv4 is one {@code long} (the prefix and length packed as
+ * {@link io.ribbit.codec.nlri.PrefixList#packIpv4}); IPv6 two {@code long}s plus a length
+ * {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
+ * is part of the key); the route distinguisher a {@code long[]} only for VPN families (RFC 4364
+ * §4.3.4); labels an {@code int[]} only for labeled families (RFC 8277). Values are references in
+ * an {@code AttributeSet[]}. Stale marks are a {@code byte[]} allocated while routes are stale.
+ * An IPv4 unicast route costs 12 bytes per slot, no object of its own.
+ *
+ * <p><b>Publication.</b> The writer writes a new entry's key (and labels) with plain stores,
+ * then its value with a release store; a reader reads the value with acquire, then the key. An
+ * insert only fills an empty slot and never moves anything, so it needs nothing more. Anything
+ * that rewrites an occupied slot (a removal and the backward shift after it, a replacement that
+ * changes labels or clears a stale mark) runs inside a seqlock window: the writer makes the
+ * version of every stripe it writes (a stripe = 2^{@code stripeShift} slots) odd before writing
+ * and even (release) after, plus a table-wide version around the whole operation. A reader reads
+ * the versions of the two stripes its probe starts in (and the table-wide one) before probing and
+ * checks them again after; a probe run longer than two stripes is checked against the table-wide
+ * version. If anything changed, the reader retries. This is what keeps a reader from missing a key
+ * that the shift is moving past it, or from pairing a reused slot's new key with its old value.
+ * Growing or shrinking builds new arrays and publishes them with one volatile store; the old
+ * arrays are never written again, so a reader still in them sees a consistent (older) table.
+ */
+public final class PrefixTable {
+    /** Not stale. */
+    public static final byte FRESH = 0;
+    /** Stale during a graceful restart (RFC 4724 §4.2) or a route refresh (RFC 7313 §4). */
+    public static final byte STALE = 1;
+    /** Long-lived stale (RFC 9494 §4.3). */
+    public static final byte LLGR_STALE = 2;
+
+    static final int DEFAULT_STRIPE_SHIFT = 7;
+    static final int MIN_CAPACITY = 16;
+    /** {@code labels[p]} when the stack is not exactly one label: the stack is in {@code stacks[p]}. */
+    private static final int IN_STACKS = -1;
+
+    private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(AttributeSet[].class);
+    private static final VarHandle VERSION = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle STACK = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle SLOTS;
+    private static final VarHandle SIZE;
+    private static final VarHandle STALE_COUNT;
+    private static final VarHandle GLOBAL;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SLOTS = l.findVarHandle(PrefixTable.class, "slots", Slots.class);
+            SIZE = l.findVarHandle(PrefixTable.class, "size", int.class);
+            STALE_COUNT = l.findVarHandle(PrefixTable.class, "staleCount", int.class);
+            GLOBAL = l.findVarHandle(Slots.class, "global", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One generation of the arrays; replaced whole when the table grows or shrinks. */
+    static final class Slots {
+        final int mask;
+        final int stripeShift;
+        final int stripeMask;
+        /** IPv4: the packed prefix; IPv6: high and low 64 bits, two per slot. */
+        final long[] keys;
+        /** IPv6 prefix lengths, else null. */
+        final byte[] lengths;
+        /** ADD-PATH path ids, else null (every id 0). */
+        final int[] pathIds;
+        /** Route distinguishers (VPN families), else null. */
+        final long[] rds;
+        /** Labeled families: the one label's value, or {@link #IN_STACKS}. */
+        final int[] labels;
+        /** Label stacks of other sizes (labeled families, allocated on first need). */
+        volatile Object[] stacks;
+        /** Stale marks, allocated while some route is stale. */
+        volatile byte[] stale;
+        final AttributeSet[] values;
+        /** Seqlock version per stripe. */
+        final int[] versions;
+        /** Table-wide seqlock version; through {@link #GLOBAL}. */
+        @SuppressWarnings("unused")
+        volatile int global;
+
+        Slots(int capacity, int stripeShift, boolean ipv6, boolean addPath, boolean vpn, boolean labeled) {
+            this.mask = capacity - 1;
+            this.stripeShift = stripeShift;
+            int stripes = Math.max(1, capacity >>> stripeShift);
+            this.stripeMask = stripes - 1;
+            this.keys = new long[ipv6 ? 2 * capacity : capacity];
+            this.lengths = ipv6 ? new byte[capacity] : null;
+            this.pathIds = addPath ? new int[capacity] : null;
+            this.rds = vpn ? new long[capacity] : null;
+            this.labels = labeled ? new int[capacity] : null;
+            this.values = new AttributeSet[capacity];
+            this.versions = new int[stripes];
+        }
+
+        int capacity() {
+            return mask + 1;
+        }
+    }
+
+    /** What {@link #read} found: the value, the stale mark and the labels at one instant. */
+    public static final class Cursor {
+        AttributeSet set;
+        byte stale;
+        int[] labels;
+
+        public AttributeSet set() {
+            return set;
+        }
+
+        /** {@link #FRESH}, {@link #STALE} or {@link #LLGR_STALE}. */
+        public byte stale() {
+            return stale;
+        }
+
+        /** Label values (labeled families; a copy), else null. */
+        public int[] labels() {
+            return labels;
+        }
+    }
+
+    /** Receives entries from {@link #forEach}. {@code labels} is a copy (labeled families) or null. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long high, long low, int length, int pathId, long rd, AttributeSet set, byte stale, int[] labels);
+    }
+
+    private final AfiSafi family;
+    private final boolean ipv6;
+    private final boolean vpn;
+    private final boolean labeled;
+    private final int stripeShift;
+    @SuppressWarnings("unused")
+    private volatile Slots slots;
+    @SuppressWarnings("unused")
+    private volatile int size;
+    @SuppressWarnings("unused")
+    private volatile int staleCount;
+
+    // Writer-only state.
+    private int[] marked = new int[8];
+    private int markedCount;
+
+    /** An empty table for {@code family}; {@code addPath} allocates path ids from the start. */
+    public PrefixTable(AfiSafi family, boolean addPath) {
+        this(family, addPath, MIN_CAPACITY, DEFAULT_STRIPE_SHIFT);
+    }
+
+    /** For tests: a power-of-two initial capacity and stripe size. */
+    PrefixTable(AfiSafi family, boolean addPath, int capacity, int stripeShift) {
+        if (Integer.bitCount(capacity) != 1 || capacity < 4) {
+            throw new IllegalArgumentException("capacity " + capacity);
+        }
+        this.family = family;
+        this.ipv6 = family.isIpv6();
+        this.vpn = family.isVpn();
+        this.labeled = family.isLabeled();
+        this.stripeShift = stripeShift;
+        SLOTS.setRelease(this, new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled));
+    }
+
+    public AfiSafi family() {
+        return family;
+    }
+
+    /** Routes in the table. */
+    public int size() {
+        return (int) SIZE.getAcquire(this);
+    }
+
+    /** Routes marked stale. */
+    public int staleCount() {
+        return (int) STALE_COUNT.getAcquire(this);
+    }
+
+    /** Slots allocated (for memory accounting). */
+    public int capacity() {
+        return ((Slots) SLOTS.getAcquire(this)).capacity();
+    }
+
+    /** Whether path ids are stored (the table has seen ADD-PATH routes). */
+    public boolean hasPathIds() {
+        return ((Slots) SLOTS.getAcquire(this)).pathIds != null;
+    }
+
+    // ------------------------------------------------------------------ hashing
+
+    /** The key's hash; all bits mixed (the index is its low bits). IPv4 ignores low and length. */
+    static int hash(long high, long low, int length, int pathId, long rd) {
+        long h = high * 0x9E3779B97F4A7C15L + low;
+        h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + ((long) pathId << 8 | length);
+        h ^= rd * 0x94D049BB133111EBL;
+        h ^= h >>> 32;
+        h *= 0xD6E8FEB86659FD93L;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    private int hashOf(long high, long low, int length, int pathId, long rd) {
+        return ipv6 ? hash(high, low, length, pathId, rd) : hash(high, 0, 0, pathId, rd);
+    }
+
+    /** Hash of the key in slot {@code p}. */
+    private int hashAt(Slots s, int p) {
+        int id = s.pathIds == null ? 0 : s.pathIds[p];
+        long rd = s.rds == null ? 0 : s.rds[p];
+        return ipv6 ? hash(s.keys[2 * p], s.keys[2 * p + 1], s.lengths[p] & 0xff, id, rd) : hash(s.keys[p], 0, 0, id, rd);
+    }
+
+    private boolean matches(Slots s, int p, long high, long low, int length, int pathId, long rd) {
+        if (ipv6) {
+            if (s.keys[2 * p] != high || s.keys[2 * p + 1] != low || (s.lengths[p] & 0xff) != length) {
+                return false;
+            }
+        } else if (s.keys[p] != high) {
+            return false;
+        }
+        if ((s.pathIds == null ? 0 : s.pathIds[p]) != pathId) {
+            return false;
+        }
+        return (s.rds == null ? 0 : s.rds[p]) == rd;
+    }
+
+    // ------------------------------------------------------------------ readers
+
+    /**
+     * The value of a key, or null. IPv4: {@code high} is the packed prefix, {@code low} and
+     * {@code length} are ignored. {@code rd} is 0 outside VPN families, {@code pathId} 0 without
+     * ADD-PATH.
+     */
+    public AttributeSet get(long high, long low, int length, int pathId, long rd) {
+        return find(high, low, length, pathId, rd, null);
+    }
+
+    /** Like {@link #get}, and fills {@code out} with the entry's value, stale mark and labels. */
+    public boolean read(long high, long low, int length, int pathId, long rd, Cursor out) {
+        return find(high, low, length, pathId, rd, out) != null;
+    }
+
+    private AttributeSet find(long high, long low, int length, int pathId, long rd, Cursor out) {
+        int h = hashOf(high, low, length, pathId, rd);
+        for (;;) {
+            Slots s = (Slots) SLOTS.getAcquire(this);
+            int mask = s.mask;
+            int i = h & mask;
+            int st0 = i >>> s.stripeShift;
+            int st1 = (st0 + 1) & s.stripeMask;
+            int v0 = (int) VERSION.getAcquire(s.versions, st0);
+            int v1 = (int) VERSION.getAcquire(s.versions, st1);
+            int g = (int) GLOBAL.getAcquire(s);
+            if (((v0 | v1 | g) & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            AttributeSet found = null;
+            int n = 0;
+            for (int p = i; n <= mask; p = (p + 1) & mask, n++) {
+                AttributeSet v = (AttributeSet) VALUE.getAcquire(s.values, p);
+                if (v == null) {
+                    break;
+                }
+                if (matches(s, p, high, low, length, pathId, rd)) {
+                    found = v;
+                    if (out != null) {
+                        capture(s, p, v, out);
+                    }
+                    break;
+                }
+            }
+            VarHandle.acquireFence();
+            int covered = ((st0 + 2) << s.stripeShift) - i;
+            boolean valid = n < covered
+                    ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
+                    : (int) GLOBAL.getOpaque(s) == g;
+            if (valid) {
+                return found;
+            }
+        }
+    }
+
+    private void capture(Slots s, int p, AttributeSet v, Cursor out) {
+        out.set = v;
+        byte[] st = s.stale;
+        out.stale = st == null ? FRESH : st[p];
+        out.labels = labeled ? labelsAt(s, p) : null;
+    }
+
+    /** A copy of slot {@code p}'s label stack (labeled tables). */
+    private static int[] labelsAt(Slots s, int p) {
+        int l = s.labels[p];
+        if (l != IN_STACKS) {
+            return new int[] {l};
+        }
+        Object[] st = s.stacks;
+        Object stack = st == null ? null : STACK.getAcquire(st, p);
+        return stack == null ? new int[0] : ((int[]) stack).clone();
+    }
+
+    /** Visits every entry; see the class comment for what a concurrent walk sees. */
+    public void forEach(EntryVisitor visitor) {
+        Slots s = (Slots) SLOTS.getAcquire(this);
+        int mask = s.mask;
+        int cap = mask + 1;
+        int chunk = Math.min(cap, 1 << s.stripeShift);
+        Chunk c = new Chunk(chunk);
+        // Chunk by chunk (a chunk is one stripe), each read inside the seqlock of the stripes it
+        // covers: the entries whose home slot is in the chunk, which sit between the chunk's start
+        // and the first empty slot after its end. Every entry has one home, so none is seen twice,
+        // and one present throughout is in its home chunk's run whenever that run is read whole.
+        for (int a = 0; a < cap; a += chunk) {
+            for (;;) {
+                int st0 = a >>> s.stripeShift;
+                int st1 = (st0 + 1) & s.stripeMask;
+                int v0 = (int) VERSION.getAcquire(s.versions, st0);
+                int v1 = (int) VERSION.getAcquire(s.versions, st1);
+                int g = (int) GLOBAL.getAcquire(s);
+                if (((v0 | v1 | g) & 1) != 0) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                c.n = 0;
+                int k = 0;
+                for (; k <= mask; k++) {
+                    int p = (a + k) & mask;
+                    AttributeSet e = (AttributeSet) VALUE.getAcquire(s.values, p);
+                    if (e == null) {
+                        if (k >= chunk) {
+                            break;
+                        }
+                        continue;
+                    }
+                    int home = k - ((p - hashAt(s, p)) & mask);
+                    if (home >= 0 && home < chunk) {
+                        c.add(s, p, e, ipv6, labeled);
+                    }
+                }
+                VarHandle.acquireFence();
+                boolean valid = k < 2 * chunk
+                        ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
+                        : (int) GLOBAL.getOpaque(s) == g;
+                if (valid) {
+                    break;
+                }
+            }
+            for (int e = 0; e < c.n; e++) {
+                visitor.visit(c.high[e], c.low[e], c.length[e], c.pathId[e], c.rd[e], c.set[e], c.stale[e], c.labels[e]);
+            }
+        }
+    }
+
+    /** One chunk's entries, copied out under the seqlock before they are handed to the visitor. */
+    private static final class Chunk {
+        int n;
+        long[] high;
+        long[] low;
+        int[] length;
+        int[] pathId;
+        long[] rd;
+        AttributeSet[] set;
+        byte[] stale;
+        int[][] labels;
+
+        Chunk(int size) {
+            high = new long[size];
+            low = new long[size];
+            length = new int[size];
+            pathId = new int[size];
+            rd = new long[size];
+            set = new AttributeSet[size];
+            stale = new byte[size];
+            labels = new int[size][];
+        }
+
+        void add(Slots s, int p, AttributeSet e, boolean ipv6, boolean labeled) {
+            if (n == high.length) {
+                int m = n * 2;
+                high = Arrays.copyOf(high, m);
+                low = Arrays.copyOf(low, m);
+                length = Arrays.copyOf(length, m);
+                pathId = Arrays.copyOf(pathId, m);
+                rd = Arrays.copyOf(rd, m);
+                set = Arrays.copyOf(set, m);
+                stale = Arrays.copyOf(stale, m);
+                labels = Arrays.copyOf(labels, m);
+            }
+            if (ipv6) {
+                high[n] = s.keys[2 * p];
+                low[n] = s.keys[2 * p + 1];
+                length[n] = s.lengths[p] & 0xff;
+            } else {
+                high[n] = s.keys[p];
+                low[n] = 0;
+                length[n] = (int) (s.keys[p] & 0xff);
+            }
+            pathId[n] = s.pathIds == null ? 0 : s.pathIds[p];
+            rd[n] = s.rds == null ? 0 : s.rds[p];
+            set[n] = e;
+            byte[] st = s.stale;
+            stale[n] = st == null ? FRESH : st[p];
+            labels[n] = labeled ? labelsAt(s, p) : null;
+            n++;
+        }
+    }
+
+    // ------------------------------------------------------------------ writer
+
+    /**
+     * Sets a key's value (and labels, in labeled families; {@code labels} is then the stack of
+     * label values, kept by reference); clears its stale mark. Returns the previous value, or
+     * null. Writer only.
+     */
+    public AttributeSet put(long high, long low, int length, int pathId, long rd, int[] labels, AttributeSet value) {
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        Slots s = (Slots) SLOTS.get(this);
+        if (pathId != 0 && s.pathIds == null) {
+            s = resize(s.capacity(), true); // first ADD-PATH route: path ids from now on
+        }
+        int h = hashOf(high, low, length, pathId, rd);
+        int mask = s.mask;
+        int p = h & mask;
+        AttributeSet cur;
+        while ((cur = s.values[p]) != null) {
+            if (matches(s, p, high, low, length, pathId, rd)) {
+                return replace(s, p, cur, labels, value);
+            }
+            p = (p + 1) & mask;
+        }
+        int n = (int) SIZE.get(this);
+        if (n + 1 > s.capacity() - (s.capacity() >>> 2)) {
+            s = resize(s.capacity() << 1, s.pathIds != null);
+            mask = s.mask;
+            p = h & mask;
+            while (s.values[p] != null) {
+                p = (p + 1) & mask;
+            }
+        }
+        // An empty slot has stale mark 0 and no label stack; write the key, then publish.
+        if (ipv6) {
+            s.keys[2 * p] = high;
+            s.keys[2 * p + 1] = low;
+            s.lengths[p] = (byte) length;
+        } else {
+            s.keys[p] = high;
+        }
+        if (s.pathIds != null) {
+            s.pathIds[p] = pathId;
+        }
+        if (s.rds != null) {
+            s.rds[p] = rd;
+        }
+        if (labeled) {
+            writeLabels(s, p, labels);
+        }
+        VALUE.setRelease(s.values, p, value);
+        SIZE.setRelease(this, n + 1);
+        return null;
+    }
+
+    private AttributeSet replace(Slots s, int p, AttributeSet cur, int[] labels, AttributeSet value) {
+        byte[] st = s.stale;
+        byte mark = st == null ? FRESH : st[p];
+        boolean relabel = labeled && !sameLabels(s, p, labels);
+        if (mark == FRESH && !relabel) {
+            if (cur != value) {
+                VALUE.setRelease(s.values, p, value);
+            }
+            return cur;
+        }
+        // More than one field of a live entry changes: inside the seqlock.
+        beginWrite(s);
+        mark(s, p >>> s.stripeShift);
+        if (relabel) {
+            writeLabels(s, p, labels);
+        }
+        if (mark != FRESH) {
+            st[p] = FRESH;
+        }
+        s.values[p] = value;
+        endWrite(s);
+        if (mark != FRESH) {
+            staleChanged(s, -1);
+        }
+        return cur;
+    }
+
+    private static boolean sameLabels(Slots s, int p, int[] labels) {
+        int l = s.labels[p];
+        if (l != IN_STACKS) {
+            return labels != null && labels.length == 1 && labels[0] == l;
+        }
+        Object[] st = s.stacks;
+        int[] have = st == null ? null : (int[]) st[p];
+        return Arrays.equals(have, labels == null ? new int[0] : labels);
+    }
+
+    private static void writeLabels(Slots s, int p, int[] labels) {
+        if (labels != null && labels.length == 1 && labels[0] >= 0) {
+            s.labels[p] = labels[0];
+            Object[] st = s.stacks;
+            if (st != null) {
+                st[p] = null;
+            }
+            return;
+        }
+        Object[] st = s.stacks;
+        if (st == null) {
+            st = new Object[s.capacity()];
+            s.stacks = st;
+        }
+        st[p] = labels == null ? new int[0] : labels;
+        s.labels[p] = IN_STACKS;
+    }
+
+    /** Removes a key; returns its value, or null if absent. Writer only. */
+    public AttributeSet remove(long high, long low, int length, int pathId, long rd) {
+        Slots s = (Slots) SLOTS.get(this);
+        if (pathId != 0 && s.pathIds == null) {
+            return null;
+        }
+        int mask = s.mask;
+        int p = hashOf(high, low, length, pathId, rd) & mask;
+        AttributeSet cur;
+        while ((cur = s.values[p]) != null) {
+            if (matches(s, p, high, low, length, pathId, rd)) {
+                byte[] st = s.stale;
+                byte mark = st == null ? FRESH : st[p];
+                deleteAt(s, p);
+                SIZE.setRelease(this, (int) SIZE.get(this) - 1);
+                if (mark != FRESH) {
+                    staleChanged(s, -1);
+                }
+                maybeShrink();
+                return cur;
+            }
+            p = (p + 1) & mask;
+        }
+        return null;
+    }
+
+    /** Removes slot {@code p} and shifts the rest of its run back (Algorithm R), in a seqlock window. */
+    private void deleteAt(Slots s, int p) {
+        int mask = s.mask;
+        int shift = s.stripeShift;
+        beginWrite(s);
+        mark(s, p >>> shift);
+        int hole = p;
+        int j = p;
+        for (;;) {
+            j = (j + 1) & mask;
+            if (s.values[j] == null) {
+                break;
+            }
+            int home = hashAt(s, j) & mask;
+            // j may fill the hole unless its home lies cyclically in (hole, j].
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                mark(s, j >>> shift);
+                move(s, j, hole);
+                hole = j;
+            }
+        }
+        s.values[hole] = null;
+        byte[] st = s.stale;
+        if (st != null) {
+            st[hole] = FRESH;
+        }
+        Object[] stacks = s.stacks;
+        if (stacks != null) {
+            stacks[hole] = null;
+        }
+        endWrite(s);
+    }
+
+    private void move(Slots s, int from, int to) {
+        if (ipv6) {
+            s.keys[2 * to] = s.keys[2 * from];
+            s.keys[2 * to + 1] = s.keys[2 * from + 1];
+            s.lengths[to] = s.lengths[from];
+        } else {
+            s.keys[to] = s.keys[from];
+        }
+        if (s.pathIds != null) {
+            s.pathIds[to] = s.pathIds[from];
+        }
+        if (s.rds != null) {
+            s.rds[to] = s.rds[from];
+        }
+        if (s.labels != null) {
+            s.labels[to] = s.labels[from];
+        }
+        Object[] stacks = s.stacks;
+        if (stacks != null) {
+            stacks[to] = stacks[from];
+        }
+        byte[] st = s.stale;
+        if (st != null) {
+            st[to] = st[from];
+        }
+        s.values[to] = s.values[from];
+    }
+
+    /** Opens the table-wide seqlock window. */
+    private static void beginWrite(Slots s) {
+        GLOBAL.setOpaque(s, (int) GLOBAL.get(s) + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    /** Makes stripe {@code k} odd (once per window) before any slot in it is written. */
+    private void mark(Slots s, int k) {
+        int v = s.versions[k];
+        if ((v & 1) == 0) {
+            VERSION.setOpaque(s.versions, k, v + 1);
+            VarHandle.storeStoreFence();
+            if (markedCount == marked.length) {
+                marked = Arrays.copyOf(marked, markedCount * 2);
+            }
+            marked[markedCount++] = k;
+        }
+    }
+
+    /** Closes the window: every marked stripe, then the table, even again (release). */
+    private void endWrite(Slots s) {
+        for (int i = 0; i < markedCount; i++) {
+            int k = marked[i];
+            VERSION.setRelease(s.versions, k, s.versions[k] + 1);
+        }
+        markedCount = 0;
+        GLOBAL.setRelease(s, (int) GLOBAL.get(s) + 1);
+    }
+
+    private void staleChanged(Slots s, int delta) {
+        int n = (int) STALE_COUNT.get(this) + delta;
+        STALE_COUNT.setRelease(this, n);
+        if (n == 0) {
+            s.stale = null; // every mark is 0 again
+        }
+    }
+
+    /**
+     * Marks every route stale (RFC 4724 §4.2), or long-lived stale (RFC 9494 §4.3); returns the
+     * number of routes. Writer only.
+     */
+    public int markStale(boolean longLived) {
+        Slots s = (Slots) SLOTS.get(this);
+        int n = (int) SIZE.get(this);
+        if (n == 0) {
+            return 0;
+        }
+        byte m = longLived ? LLGR_STALE : STALE;
+        byte[] st = s.stale;
+        if (st == null) {
+            st = new byte[s.capacity()];
+            s.stale = st;
+        }
+        int newly = 0;
+        for (int p = 0; p <= s.mask; p++) {
+            if (s.values[p] != null && st[p] != m) {
+                if (st[p] == FRESH) {
+                    newly++;
+                }
+                st[p] = m; // one byte: a reader sees the old mark or the new one
+            }
+        }
+        STALE_COUNT.setRelease(this, (int) STALE_COUNT.get(this) + newly);
+        return n;
+    }
+
+    /** Removes every stale route, releasing its set in {@code store}; returns how many. Writer only. */
+    public int sweepStale(AttributeStore store) {
+        Slots s = (Slots) SLOTS.get(this);
+        byte[] st = s.stale;
+        if (st == null || (int) STALE_COUNT.get(this) == 0) {
+            return 0;
+        }
+        int mask = s.mask;
+        // Walk from just after an empty slot: a shift only moves entries back into the slot just
+        // examined (re-examined) or later ones, never into the part already walked.
+        int z = 0;
+        while (s.values[z] != null) {
+            z++;
+        }
+        Releaser r = new Releaser(store);
+        int removed = 0;
+        for (int k = 1; k <= mask + 1; k++) {
+            int p = (z + k) & mask;
+            AttributeSet e;
+            while ((e = s.values[p]) != null && st[p] != FRESH) {
+                deleteAt(s, p);
+                removed++;
+                r.release(e);
+            }
+        }
+        r.flush();
+        SIZE.setRelease(this, (int) SIZE.get(this) - removed);
+        STALE_COUNT.setRelease(this, 0);
+        s.stale = null;
+        maybeShrink();
+        return removed;
+    }
+
+    /**
+     * Releases the reference of every route to its set (the table is being dropped; it is not
+     * changed, so readers still holding it see it as it was). Writer only.
+     */
+    public void releaseAll(AttributeStore store) {
+        Slots s = (Slots) SLOTS.get(this);
+        Releaser r = new Releaser(store);
+        for (AttributeSet e : s.values) {
+            if (e != null) {
+                r.release(e);
+            }
+        }
+        r.flush();
+    }
+
+    private void maybeShrink() {
+        Slots s = (Slots) SLOTS.get(this);
+        int n = (int) SIZE.get(this);
+        int cap = s.capacity();
+        if (cap > MIN_CAPACITY && n <= cap >>> 3) {
+            int c = MIN_CAPACITY;
+            while (c - (c >>> 1) < n) { // load at most 1/2 after
+                c <<= 1;
+            }
+            resize(c, s.pathIds != null);
+        }
+    }
+
+    /** Builds new arrays of {@code capacity} slots holding every entry, and publishes them. */
+    private Slots resize(int capacity, boolean addPath) {
+        Slots old = (Slots) SLOTS.get(this);
+        Slots s = new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled);
+        byte[] oldStale = old.stale;
+        byte[] stale = oldStale == null ? null : new byte[capacity];
+        Object[] oldStacks = old.stacks;
+        Object[] stacks = oldStacks == null ? null : new Object[capacity];
+        int mask = s.mask;
+        for (int q = 0; q <= old.mask; q++) {
+            AttributeSet v = old.values[q];
+            if (v == null) {
+                continue;
+            }
+            int p = hashAt(old, q) & mask;
+            while (s.values[p] != null) {
+                p = (p + 1) & mask;
+            }
+            if (ipv6) {
+                s.keys[2 * p] = old.keys[2 * q];
+                s.keys[2 * p + 1] = old.keys[2 * q + 1];
+                s.lengths[p] = old.lengths[q];
+            } else {
+                s.keys[p] = old.keys[q];
+            }
+            if (s.pathIds != null && old.pathIds != null) {
+                s.pathIds[p] = old.pathIds[q];
+            }
+            if (s.rds != null) {
+                s.rds[p] = old.rds[q];
+            }
+            if (s.labels != null) {
+                s.labels[p] = old.labels[q];
+            }
+            if (stacks != null) {
+                stacks[p] = oldStacks[q];
+            }
+            if (stale != null) {
+                stale[p] = oldStale[q];
+            }
+            s.values[p] = v;
+        }
+        s.stacks = stacks;
+        s.stale = stale;
+        SLOTS.setRelease(this, s);
+        return s;
+    }
+
+    /** Releases references in runs: consecutive routes often share a set. */
+    static final class Releaser {
+        private final AttributeStore store;
+        private AttributeSet pending;
+        private int count;
+
+        Releaser(AttributeStore store) {
+            this.store = store;
+        }
+
+        void release(AttributeSet s) {
+            if (s != pending) {
+                flush();
+                pending = s;
+            }
+            count++;
+        }
+
+        void flush() {
+            if (pending != null) {
+                store.release(pending, count);
+                pending = null;
+            }
+            count = 0;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.ribbit.rib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.PrefixList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class PrefixTableTest {
+    private final AttributeStore store = new AttributeStore(4, 16);
+
+    /** A key as the table sees it. */
+    record Key(long high, long low, int length, int pathId, long rd) {
+    }
+
+    private AttributeSet set(int n) {
+        byte[] b = {(byte) n, (byte) (n >>> 8), (byte) (n >>> 16), 42};
+        return store.intern(b, 0, b.length, AttributeBytes.hash(b, 0, b.length));
+    }
+
+    private static Key randomKey(SplittableRandom r, AfiSafi f, boolean addPath) {
+        int id = addPath ? r.nextInt(3) : 0;
+        long rd = f.isVpn() ? r.nextInt(4) : 0;
+        if (f.isIpv6()) {
+            int len = 1 + r.nextInt(128);
+            long hi = r.nextLong() & 0xffff_ff00_0000_0000L;
+            long lo = len > 64 ? r.nextInt(16) : 0;
+            return new Key(hi, lo, len, id, rd);
+        }
+        int len = 8 + r.nextInt(25);
+        int a = r.nextInt() & PrefixList.ipv4Mask(len) & 0x00ff_ff00 | 0x0a00_0000;
+        return new Key(PrefixList.packIpv4(a, len), 0, len, id, rd);
+    }
+
+    /** Random puts and removes against a HashMap, through grows and shrinks, for each key shape. */
+    @Test
+    void agreesWithAHashMap() {
+        for (AfiSafi f : List.of(AfiSafi.IPV4_UNICAST, AfiSafi.IPV6_UNICAST, AfiSafi.IPV4_MPLS_VPN, AfiSafi.IPV6_LABELED_UNICAST)) {
+            for (boolean addPath : new boolean[] {false, true}) {
+                check(f, addPath);
+            }
+        }
+    }
+
+    private void check(AfiSafi f, boolean addPath) {
+        SplittableRandom r = new SplittableRandom(f.hashCode() * 31L + (addPath ? 1 : 0));
+        PrefixTable t = new PrefixTable(f, addPath, 16, 3);
+        Map<Key, AttributeSet> model = new HashMap<>();
+        Map<Key, int[]> labels = new HashMap<>();
+        AttributeSet[] sets = {set(1), set(2), set(3)};
+        List<Key> keys = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            // Grow to ~20k keys, then remove most of them (shrinks).
+            for (int i = 0; i < 20_000; i++) {
+                Key k = randomKey(r, f, addPath);
+                keys.add(k);
+                AttributeSet v = sets[r.nextInt(3)];
+                int[] l = f.isLabeled() ? (r.nextBoolean() ? new int[] {r.nextInt(1 << 20)} : new int[] {1, 2, 3}) : null;
+                AttributeSet prev = t.put(k.high, k.low, k.length, k.pathId, k.rd, l, v);
+                assertSame(model.put(k, v), prev);
+                labels.put(k, l);
+            }
+            assertEquals(model.size(), t.size());
+            for (int i = 0; i < keys.size(); i++) {
+                if (r.nextInt(10) < 9) {
+                    Key k = keys.get(i);
+                    assertSame(model.remove(k), t.remove(k.high, k.low, k.length, k.pathId, k.rd));
+                }
+            }
+            assertEquals(model.size(), t.size());
+            assertTrue(t.capacity() <= 16 || t.capacity() < 8 * Math.max(1, model.size()), "shrinks: " + t.capacity());
+            verify(t, model, labels, f);
+        }
+    }
+
+    private static void verify(PrefixTable t, Map<Key, AttributeSet> model, Map<Key, int[]> labels, AfiSafi f) {
+        PrefixTable.Cursor c = new PrefixTable.Cursor();
+        for (Map.Entry<Key, AttributeSet> e : model.entrySet()) {
+            Key k = e.getKey();
+            assertSame(e.getValue(), t.get(k.high, k.low, k.length, k.pathId, k.rd), k.toString());
+            assertTrue(t.read(k.high, k.low, k.length, k.pathId, k.rd, c));
+            if (f.isLabeled()) {
+                assertEquals(List.of(labels.get(k)).toString().length() > 0, true);
+                assertEquals(java.util.Arrays.toString(labels.get(k)), java.util.Arrays.toString(c.labels()));
+            }
+        }
+        Map<Key, AttributeSet> seen = new HashMap<>();
+        t.forEach((hi, lo, len, id, rd, set, stale, l) -> {
+            AttributeSet prev = seen.put(new Key(hi, lo, len, id, rd), set);
+            assertNull(prev, "visited twice");
+        });
+        assertEquals(model, seen);
+    }
+
+    /** Keys whose home slot is the same in a table of {@code capacity} slots. */
+    static List<Long> collidingIpv4(int capacity, int home, int count) {
+        List<Long> out = new ArrayList<>();
+        for (int a = 0; out.size() < count; a += 256) {
+            long k = PrefixList.packIpv4(0x0a00_0000 + a, 24);
+            if ((PrefixTable.hash(k, 0, 0, 0, 0) & (capacity - 1)) == home) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void collidingKeysSurviveEveryRemovalOrder() {
+        List<Long> keys = collidingIpv4(16, 14, 8); // one run that wraps past the end of the table
+        AttributeSet v = set(9);
+        for (int victim = 0; victim < keys.size(); victim++) {
+            PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false, 16, 2);
+            for (long k : keys) {
+                t.put(k, 0, 24, 0, 0, null, v);
+            }
+            assertEquals(16, t.capacity());
+            assertSame(v, t.remove(keys.get(victim), 0, 24, 0, 0));
+            for (int i = 0; i < keys.size(); i++) {
+                assertEquals(i == victim ? null : v, t.get(keys.get(i), 0, 24, 0, 0), "victim " + victim + " key " + i);
+            }
+            int[] n = {0};
+            t.forEach((hi, lo, len, id, rd, set, stale, l) -> n[0]++);
+            assertEquals(keys.size() - 1, n[0]);
+        }
+    }
+
+    /** Keys with the same full 32-bit hash are told apart by their key words. */
+    @Test
+    void fullHashCollisions() {
+        Map<Integer, Long> byHash = new HashMap<>();
+        long[] pair = null;
+        for (long a = 0; pair == null; a++) {
+            long k = PrefixList.packIpv4((int) (a << 8), 24);
+            Long other = byHash.put(PrefixTable.hash(k, 0, 0, 0, 0), k);
+            if (other != null) {
+                pair = new long[] {other, k};
+            }
+        }
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
+        AttributeSet a = set(1);
+        AttributeSet b = set(2);
+        t.put(pair[0], 0, 24, 0, 0, null, a);
+        t.put(pair[1], 0, 24, 0, 0, null, b);
+        assertSame(a, t.get(pair[0], 0, 24, 0, 0));
+        assertSame(b, t.get(pair[1], 0, 24, 0, 0));
+        t.remove(pair[0], 0, 24, 0, 0);
+        assertNull(t.get(pair[0], 0, 24, 0, 0));
+        assertSame(b, t.get(pair[1], 0, 24, 0, 0));
+    }
+
+    @Test
+    void resizeWithAMillionKeys() {
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
+        AttributeSet v = set(5);
+        int n = 1 << 20;
+        for (int i = 0; i < n; i++) {
+            t.put(PrefixList.packIpv4(i << 8, 24), 0, 24, 0, 0, null, v);
+        }
+        assertEquals(n, t.size());
+        assertEquals(1 << 21, t.capacity(), "load between 3/8 and 3/4");
+        for (int i = 0; i < n; i += 7) {
+            assertSame(v, t.get(PrefixList.packIpv4(i << 8, 24), 0, 24, 0, 0));
+        }
+        assertNull(t.get(PrefixList.packIpv4(n << 8, 24), 0, 24, 0, 0));
+        for (int i = 0; i < n; i++) {
+            t.remove(PrefixList.packIpv4(i << 8, 24), 0, 24, 0, 0);
+        }
+        assertEquals(0, t.size());
+        assertEquals(PrefixTable.MIN_CAPACITY, t.capacity());
+    }
+
+    /**
+     * A smoke test of the reader contract (the jcstress tests are the proof): a reader looking up
+     * keys present throughout, while the writer churns colliding keys around them, never misses.
+     */
+    @Test
+    void readerNeverMissesAKeyPresentThroughout() throws Exception {
+        List<Long> keys = collidingIpv4(64, 3, 40);
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false, 64, 2);
+        AttributeSet stay = set(1);
+        AttributeSet churn = set(2);
+        List<Long> fixed = keys.subList(0, 10);
+        List<Long> moving = keys.subList(10, 40);
+        for (int i = 0; i < 40; i++) {
+            t.put(keys.get(i), 0, 24, 0, 0, null, i % 4 == 0 && i < 10 ? stay : (i < 10 ? stay : churn));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                for (long k : fixed) {
+                    if (t.get(k, 0, 24, 0, 0) != stay) {
+                        failure.set("missed " + Long.toHexString(k));
+                    }
+                }
+                int[] n = {0};
+                t.forEach((hi, lo, len, id, rd, set, stale, l) -> {
+                    if (set == stay) {
+                        n[0]++;
+                    }
+                });
+                if (n[0] != fixed.size()) {
+                    failure.set("forEach saw " + n[0] + " of " + fixed.size());
+                }
+            }
+        });
+        reader.start();
+        long end = System.nanoTime() + 300_000_000L;
+        SplittableRandom r = new SplittableRandom(1);
+        while (System.nanoTime() < end && failure.get() == null) {
+            long k = moving.get(r.nextInt(moving.size()));
+            if (t.remove(k, 0, 24, 0, 0) == null) {
+                t.put(k, 0, 24, 0, 0, null, churn);
+            }
+        }
+        stop.set(true);
+        reader.join();
+        assertNull(failure.get());
+    }
+}
