@@ -714,7 +714,7 @@ public final class PrefixTable {
     /** Opens the table-wide seqlock window. */
     private static void beginWrite(Slots s) {
         GLOBAL.setOpaque(s, (int) GLOBAL.get(s) + 1);
-        VarHandle.storeStoreFence();
+        VarHandle.releaseFence(); // the odd version is visible before any write of the window
     }
 
     /** Makes stripe {@code k} odd (once per window) before any slot in it is written. */
@@ -722,7 +722,7 @@ public final class PrefixTable {
         int v = s.versions[k];
         if ((v & 1) == 0) {
             VERSION.setOpaque(s.versions, k, v + 1);
-            VarHandle.storeStoreFence();
+            VarHandle.releaseFence(); // the odd version is visible before any write of the window
             if (markedCount == marked.length) {
                 marked = Arrays.copyOf(marked, markedCount * 2);
             }
