@@ -39,7 +39,8 @@ import java.util.Arrays;
  * is part of the key); the route distinguisher a {@code long[]} only for VPN families (RFC 4364
  * §4.3.4); labels an {@code int[]} only for labeled families (RFC 8277). Values are references in
  * an {@code AttributeSet[]}. Stale marks are a {@code byte[]} allocated while routes are stale.
- * An IPv4 unicast route costs 12 bytes per slot, no object of its own.
+ * An IPv4 unicast route costs 12 bytes per slot, no object of its own. Each array is paged
+ * ({@link #PAGE} slots per page) so none is a G1 humongous object.
  *
  * <p><b>Publication.</b> The writer writes a new entry's key (and labels) with plain stores,
  * then its value with a release store; a reader reads the value with acquire, then the key. An
@@ -64,6 +65,13 @@ public final class PrefixTable {
     public static final byte LLGR_STALE = 2;
 
     static final int DEFAULT_STRIPE_SHIFT = 7;
+    /**
+     * Slots per page: 256 KB of {@code long}s, 128 KB of references. The arrays are paged so that
+     * none is a G1 humongous object, whose region rounding would waste up to a region per array.
+     */
+    static final int PAGE_SHIFT = 15;
+    static final int PAGE = 1 << PAGE_SHIFT;
+    static final int PAGE_MASK = PAGE - 1;
     static final int MIN_CAPACITY = 16;
     /** {@code labels[p]} when the stack is not exactly one label: the stack is in {@code stacks[p]}. */
     private static final int IN_STACKS = -1;
@@ -93,21 +101,24 @@ public final class PrefixTable {
         final int mask;
         final int stripeShift;
         final int stripeMask;
-        /** IPv4: the packed prefix; IPv6: high and low 64 bits, two per slot. */
-        final long[] keys;
+        final int pageSize;
+        /** IPv4: the packed prefix; IPv6: the high 64 bits. */
+        final long[][] keys;
+        /** IPv6: the low 64 bits, else null. */
+        final long[][] lows;
         /** IPv6 prefix lengths, else null. */
-        final byte[] lengths;
+        final byte[][] lengths;
         /** ADD-PATH path ids, else null (every id 0). */
-        final int[] pathIds;
+        final int[][] pathIds;
         /** Route distinguishers (VPN families), else null. */
-        final long[] rds;
+        final long[][] rds;
         /** Labeled families: the one label's value, or {@link #IN_STACKS}. */
-        final int[] labels;
+        final int[][] labels;
         /** Label stacks of other sizes (labeled families, allocated on first need). */
-        volatile Object[] stacks;
+        volatile Object[][] stacks;
         /** Stale marks, allocated while some route is stale. */
-        volatile byte[] stale;
-        final AttributeSet[] values;
+        volatile byte[][] stale;
+        final AttributeSet[][] values;
         /** Seqlock version per stripe. */
         final int[] versions;
         /** Table-wide seqlock version; through {@link #GLOBAL}. */
@@ -119,17 +130,98 @@ public final class PrefixTable {
             this.stripeShift = stripeShift;
             int stripes = Math.max(1, capacity >>> stripeShift);
             this.stripeMask = stripes - 1;
-            this.keys = new long[ipv6 ? 2 * capacity : capacity];
-            this.lengths = ipv6 ? new byte[capacity] : null;
-            this.pathIds = addPath ? new int[capacity] : null;
-            this.rds = vpn ? new long[capacity] : null;
-            this.labels = labeled ? new int[capacity] : null;
-            this.values = new AttributeSet[capacity];
+            this.pageSize = Math.min(capacity, PAGE);
+            int pages = capacity / pageSize;
+            this.keys = new long[pages][pageSize];
+            this.lows = ipv6 ? new long[pages][pageSize] : null;
+            this.lengths = ipv6 ? new byte[pages][pageSize] : null;
+            this.pathIds = addPath ? new int[pages][pageSize] : null;
+            this.rds = vpn ? new long[pages][pageSize] : null;
+            this.labels = labeled ? new int[pages][pageSize] : null;
+            this.values = new AttributeSet[pages][pageSize];
             this.versions = new int[stripes];
         }
 
         int capacity() {
             return mask + 1;
+        }
+
+        byte[][] newStale() {
+            return new byte[values.length][pageSize];
+        }
+
+        Object[][] newStacks() {
+            return new Object[values.length][pageSize];
+        }
+
+        // Slot p is element (p & PAGE_MASK) of page (p >>> PAGE_SHIFT); a table smaller than a
+        // page has one page of its size, and p < capacity keeps both right.
+
+        AttributeSet value(int p) {
+            return values[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        AttributeSet valueAcquire(int p) {
+            return (AttributeSet) VALUE.getAcquire(values[p >>> PAGE_SHIFT], p & PAGE_MASK);
+        }
+
+        void value(int p, AttributeSet v) {
+            values[p >>> PAGE_SHIFT][p & PAGE_MASK] = v;
+        }
+
+        void valueRelease(int p, AttributeSet v) {
+            VALUE.setRelease(values[p >>> PAGE_SHIFT], p & PAGE_MASK, v);
+        }
+
+        long key(int p) {
+            return keys[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        long low(int p) {
+            return lows[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        int length(int p) {
+            return lengths[p >>> PAGE_SHIFT][p & PAGE_MASK] & 0xff;
+        }
+
+        int pathId(int p) {
+            return pathIds == null ? 0 : pathIds[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        long rd(int p) {
+            return rds == null ? 0 : rds[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        int label(int p) {
+            return labels[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        byte staleAt(int p) {
+            byte[][] st = stale;
+            return st == null ? FRESH : st[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
+        int[] stackAcquire(int p) {
+            Object[][] st = stacks;
+            return st == null ? null : (int[]) STACK.getAcquire(st[p >>> PAGE_SHIFT], p & PAGE_MASK);
+        }
+
+        /** Writes slot p's key fields. */
+        void key(int p, long high, long low, int length, int pathId, long rd) {
+            int g = p >>> PAGE_SHIFT;
+            int o = p & PAGE_MASK;
+            keys[g][o] = high;
+            if (lows != null) {
+                lows[g][o] = low;
+                lengths[g][o] = (byte) length;
+            }
+            if (pathIds != null) {
+                pathIds[g][o] = pathId;
+            }
+            if (rds != null) {
+                rds[g][o] = rd;
+            }
         }
     }
 
@@ -237,23 +329,14 @@ public final class PrefixTable {
 
     /** Hash of the key in slot {@code p}. */
     private int hashAt(Slots s, int p) {
-        int id = s.pathIds == null ? 0 : s.pathIds[p];
-        long rd = s.rds == null ? 0 : s.rds[p];
-        return ipv6 ? hash(s.keys[2 * p], s.keys[2 * p + 1], s.lengths[p] & 0xff, id, rd) : hash(s.keys[p], 0, 0, id, rd);
+        return ipv6 ? hash(s.key(p), s.low(p), s.length(p), s.pathId(p), s.rd(p)) : hash(s.key(p), 0, 0, s.pathId(p), s.rd(p));
     }
 
     private boolean matches(Slots s, int p, long high, long low, int length, int pathId, long rd) {
-        if (ipv6) {
-            if (s.keys[2 * p] != high || s.keys[2 * p + 1] != low || (s.lengths[p] & 0xff) != length) {
-                return false;
-            }
-        } else if (s.keys[p] != high) {
+        if (s.key(p) != high || ipv6 && (s.low(p) != low || s.length(p) != length)) {
             return false;
         }
-        if ((s.pathIds == null ? 0 : s.pathIds[p]) != pathId) {
-            return false;
-        }
-        return (s.rds == null ? 0 : s.rds[p]) == rd;
+        return s.pathId(p) == pathId && s.rd(p) == rd;
     }
 
     // ------------------------------------------------------------------ readers
@@ -290,7 +373,7 @@ public final class PrefixTable {
             AttributeSet found = null;
             int n = 0;
             for (int p = i; n <= mask; p = (p + 1) & mask, n++) {
-                AttributeSet v = (AttributeSet) VALUE.getAcquire(s.values, p);
+                AttributeSet v = s.valueAcquire(p);
                 if (v == null) {
                     break;
                 }
@@ -315,20 +398,18 @@ public final class PrefixTable {
 
     private void capture(Slots s, int p, AttributeSet v, Cursor out) {
         out.set = v;
-        byte[] st = s.stale;
-        out.stale = st == null ? FRESH : st[p];
+        out.stale = s.staleAt(p);
         out.labels = labeled ? labelsAt(s, p) : null;
     }
 
     /** A copy of slot {@code p}'s label stack (labeled tables). */
     private static int[] labelsAt(Slots s, int p) {
-        int l = s.labels[p];
+        int l = s.label(p);
         if (l != IN_STACKS) {
             return new int[] {l};
         }
-        Object[] st = s.stacks;
-        Object stack = st == null ? null : STACK.getAcquire(st, p);
-        return stack == null ? new int[0] : ((int[]) stack).clone();
+        int[] stack = s.stackAcquire(p);
+        return stack == null ? new int[0] : stack.clone();
     }
 
     /** Visits every entry; see the class comment for what a concurrent walk sees. */
@@ -357,7 +438,7 @@ public final class PrefixTable {
                 int k = 0;
                 for (; k <= mask; k++) {
                     int p = (a + k) & mask;
-                    AttributeSet e = (AttributeSet) VALUE.getAcquire(s.values, p);
+                    AttributeSet e = s.valueAcquire(p);
                     if (e == null) {
                         if (k >= chunk) {
                             break;
@@ -418,20 +499,18 @@ public final class PrefixTable {
                 stale = Arrays.copyOf(stale, m);
                 labels = Arrays.copyOf(labels, m);
             }
+            high[n] = s.key(p);
             if (ipv6) {
-                high[n] = s.keys[2 * p];
-                low[n] = s.keys[2 * p + 1];
-                length[n] = s.lengths[p] & 0xff;
+                low[n] = s.low(p);
+                length[n] = s.length(p);
             } else {
-                high[n] = s.keys[p];
                 low[n] = 0;
-                length[n] = (int) (s.keys[p] & 0xff);
+                length[n] = (int) (high[n] & 0xff);
             }
-            pathId[n] = s.pathIds == null ? 0 : s.pathIds[p];
-            rd[n] = s.rds == null ? 0 : s.rds[p];
+            pathId[n] = s.pathId(p);
+            rd[n] = s.rd(p);
             set[n] = e;
-            byte[] st = s.stale;
-            stale[n] = st == null ? FRESH : st[p];
+            stale[n] = s.staleAt(p);
             labels[n] = labeled ? labelsAt(s, p) : null;
             n++;
         }
@@ -456,7 +535,7 @@ public final class PrefixTable {
         int mask = s.mask;
         int p = h & mask;
         AttributeSet cur;
-        while ((cur = s.values[p]) != null) {
+        while ((cur = s.value(p)) != null) {
             if (matches(s, p, high, low, length, pathId, rd)) {
                 return replace(s, p, cur, labels, value);
             }
@@ -467,39 +546,26 @@ public final class PrefixTable {
             s = resize(s.capacity() << 1, s.pathIds != null);
             mask = s.mask;
             p = h & mask;
-            while (s.values[p] != null) {
+            while (s.value(p) != null) {
                 p = (p + 1) & mask;
             }
         }
         // An empty slot has stale mark 0 and no label stack; write the key, then publish.
-        if (ipv6) {
-            s.keys[2 * p] = high;
-            s.keys[2 * p + 1] = low;
-            s.lengths[p] = (byte) length;
-        } else {
-            s.keys[p] = high;
-        }
-        if (s.pathIds != null) {
-            s.pathIds[p] = pathId;
-        }
-        if (s.rds != null) {
-            s.rds[p] = rd;
-        }
+        s.key(p, high, low, length, pathId, rd);
         if (labeled) {
             writeLabels(s, p, labels);
         }
-        VALUE.setRelease(s.values, p, value);
+        s.valueRelease(p, value);
         SIZE.setRelease(this, n + 1);
         return null;
     }
 
     private AttributeSet replace(Slots s, int p, AttributeSet cur, int[] labels, AttributeSet value) {
-        byte[] st = s.stale;
-        byte mark = st == null ? FRESH : st[p];
+        byte mark = s.staleAt(p);
         boolean relabel = labeled && !sameLabels(s, p, labels);
         if (mark == FRESH && !relabel) {
             if (cur != value) {
-                VALUE.setRelease(s.values, p, value);
+                s.valueRelease(p, value);
             }
             return cur;
         }
@@ -510,9 +576,9 @@ public final class PrefixTable {
             writeLabels(s, p, labels);
         }
         if (mark != FRESH) {
-            st[p] = FRESH;
+            s.stale[p >>> PAGE_SHIFT][p & PAGE_MASK] = FRESH;
         }
-        s.values[p] = value;
+        s.value(p, value);
         endWrite(s);
         if (mark != FRESH) {
             staleChanged(s, -1);
@@ -521,31 +587,30 @@ public final class PrefixTable {
     }
 
     private static boolean sameLabels(Slots s, int p, int[] labels) {
-        int l = s.labels[p];
+        int l = s.label(p);
         if (l != IN_STACKS) {
             return labels != null && labels.length == 1 && labels[0] == l;
         }
-        Object[] st = s.stacks;
-        int[] have = st == null ? null : (int[]) st[p];
-        return Arrays.equals(have, labels == null ? new int[0] : labels);
+        return Arrays.equals(s.stackAcquire(p), labels == null ? new int[0] : labels);
     }
 
     private static void writeLabels(Slots s, int p, int[] labels) {
+        int g = p >>> PAGE_SHIFT;
+        int o = p & PAGE_MASK;
+        Object[][] st = s.stacks;
         if (labels != null && labels.length == 1 && labels[0] >= 0) {
-            s.labels[p] = labels[0];
-            Object[] st = s.stacks;
+            s.labels[g][o] = labels[0];
             if (st != null) {
-                st[p] = null;
+                st[g][o] = null;
             }
             return;
         }
-        Object[] st = s.stacks;
         if (st == null) {
-            st = new Object[s.capacity()];
+            st = s.newStacks();
             s.stacks = st;
         }
-        st[p] = labels == null ? new int[0] : labels;
-        s.labels[p] = IN_STACKS;
+        st[g][o] = labels == null ? new int[0] : labels;
+        s.labels[g][o] = IN_STACKS;
     }
 
     /** Removes a key; returns its value, or null if absent. Writer only. */
@@ -557,10 +622,9 @@ public final class PrefixTable {
         int mask = s.mask;
         int p = hashOf(high, low, length, pathId, rd) & mask;
         AttributeSet cur;
-        while ((cur = s.values[p]) != null) {
+        while ((cur = s.value(p)) != null) {
             if (matches(s, p, high, low, length, pathId, rd)) {
-                byte[] st = s.stale;
-                byte mark = st == null ? FRESH : st[p];
+                byte mark = s.staleAt(p);
                 deleteAt(s, p);
                 SIZE.setRelease(this, (int) SIZE.get(this) - 1);
                 if (mark != FRESH) {
@@ -584,7 +648,7 @@ public final class PrefixTable {
         int j = p;
         for (;;) {
             j = (j + 1) & mask;
-            if (s.values[j] == null) {
+            if (s.value(j) == null) {
                 break;
             }
             int home = hashAt(s, j) & mask;
@@ -595,50 +659,62 @@ public final class PrefixTable {
                 hole = j;
             }
         }
-        s.values[hole] = null;
-        byte[] st = s.stale;
+        int g = hole >>> PAGE_SHIFT;
+        int o = hole & PAGE_MASK;
+        s.values[g][o] = null;
+        byte[][] st = s.stale;
         if (st != null) {
-            st[hole] = FRESH;
+            st[g][o] = FRESH;
         }
-        Object[] stacks = s.stacks;
+        Object[][] stacks = s.stacks;
         if (stacks != null) {
-            stacks[hole] = null;
+            stacks[g][o] = null;
         }
         endWrite(s);
     }
 
-    private void move(Slots s, int from, int to) {
-        if (ipv6) {
-            s.keys[2 * to] = s.keys[2 * from];
-            s.keys[2 * to + 1] = s.keys[2 * from + 1];
-            s.lengths[to] = s.lengths[from];
-        } else {
-            s.keys[to] = s.keys[from];
+    /** Copies slot {@code from} to slot {@code to} (writer, inside a seqlock window). */
+    private static void move(Slots s, int from, int to) {
+        copy(s, from, s, to);
+    }
+
+    /** Copies every field of slot {@code q} of {@code a} to slot {@code p} of {@code b}. */
+    private static void copy(Slots a, int q, Slots b, int p) {
+        int ag = q >>> PAGE_SHIFT;
+        int ao = q & PAGE_MASK;
+        int bg = p >>> PAGE_SHIFT;
+        int bo = p & PAGE_MASK;
+        b.keys[bg][bo] = a.keys[ag][ao];
+        if (b.lows != null) {
+            b.lows[bg][bo] = a.lows[ag][ao];
+            b.lengths[bg][bo] = a.lengths[ag][ao];
         }
-        if (s.pathIds != null) {
-            s.pathIds[to] = s.pathIds[from];
+        if (b.pathIds != null) {
+            b.pathIds[bg][bo] = a.pathIds == null ? 0 : a.pathIds[ag][ao];
         }
-        if (s.rds != null) {
-            s.rds[to] = s.rds[from];
+        if (b.rds != null) {
+            b.rds[bg][bo] = a.rds[ag][ao];
         }
-        if (s.labels != null) {
-            s.labels[to] = s.labels[from];
+        if (b.labels != null) {
+            b.labels[bg][bo] = a.labels[ag][ao];
         }
-        Object[] stacks = s.stacks;
-        if (stacks != null) {
-            stacks[to] = stacks[from];
+        Object[][] from = a.stacks;
+        Object[][] to = b.stacks;
+        if (from != null && to != null) {
+            to[bg][bo] = from[ag][ao];
         }
-        byte[] st = s.stale;
-        if (st != null) {
-            st[to] = st[from];
+        byte[][] sf = a.stale;
+        byte[][] st = b.stale;
+        if (sf != null && st != null) {
+            st[bg][bo] = sf[ag][ao];
         }
-        s.values[to] = s.values[from];
+        b.values[bg][bo] = a.values[ag][ao];
     }
 
     /** Opens the table-wide seqlock window. */
     private static void beginWrite(Slots s) {
         GLOBAL.setOpaque(s, (int) GLOBAL.get(s) + 1);
-        VarHandle.storeStoreFence();
+        VarHandle.releaseFence(); // the odd version is visible before any write of the window
     }
 
     /** Makes stripe {@code k} odd (once per window) before any slot in it is written. */
@@ -646,7 +722,7 @@ public final class PrefixTable {
         int v = s.versions[k];
         if ((v & 1) == 0) {
             VERSION.setOpaque(s.versions, k, v + 1);
-            VarHandle.storeStoreFence();
+            VarHandle.releaseFence(); // the odd version is visible before any write of the window
             if (markedCount == marked.length) {
                 marked = Arrays.copyOf(marked, markedCount * 2);
             }
@@ -683,18 +759,22 @@ public final class PrefixTable {
             return 0;
         }
         byte m = longLived ? LLGR_STALE : STALE;
-        byte[] st = s.stale;
+        byte[][] st = s.stale;
         if (st == null) {
-            st = new byte[s.capacity()];
+            st = s.newStale();
             s.stale = st;
         }
         int newly = 0;
-        for (int p = 0; p <= s.mask; p++) {
-            if (s.values[p] != null && st[p] != m) {
-                if (st[p] == FRESH) {
-                    newly++;
+        for (int g = 0; g < st.length; g++) {
+            byte[] marks = st[g];
+            AttributeSet[] values = s.values[g];
+            for (int o = 0; o < marks.length; o++) {
+                if (values[o] != null && marks[o] != m) {
+                    if (marks[o] == FRESH) {
+                        newly++;
+                    }
+                    marks[o] = m; // one byte: a reader sees the old mark or the new one
                 }
-                st[p] = m; // one byte: a reader sees the old mark or the new one
             }
         }
         STALE_COUNT.setRelease(this, (int) STALE_COUNT.get(this) + newly);
@@ -704,15 +784,14 @@ public final class PrefixTable {
     /** Removes every stale route, releasing its set in {@code store}; returns how many. Writer only. */
     public int sweepStale(AttributeStore store) {
         Slots s = (Slots) SLOTS.get(this);
-        byte[] st = s.stale;
-        if (st == null || (int) STALE_COUNT.get(this) == 0) {
+        if (s.stale == null || (int) STALE_COUNT.get(this) == 0) {
             return 0;
         }
         int mask = s.mask;
         // Walk from just after an empty slot: a shift only moves entries back into the slot just
         // examined (re-examined) or later ones, never into the part already walked.
         int z = 0;
-        while (s.values[z] != null) {
+        while (s.value(z) != null) {
             z++;
         }
         Releaser r = new Releaser(store);
@@ -720,7 +799,7 @@ public final class PrefixTable {
         for (int k = 1; k <= mask + 1; k++) {
             int p = (z + k) & mask;
             AttributeSet e;
-            while ((e = s.values[p]) != null && st[p] != FRESH) {
+            while ((e = s.value(p)) != null && s.staleAt(p) != FRESH) {
                 deleteAt(s, p);
                 removed++;
                 r.release(e);
@@ -741,9 +820,11 @@ public final class PrefixTable {
     public void releaseAll(AttributeStore store) {
         Slots s = (Slots) SLOTS.get(this);
         Releaser r = new Releaser(store);
-        for (AttributeSet e : s.values) {
-            if (e != null) {
-                r.release(e);
+        for (AttributeSet[] page : s.values) {
+            for (AttributeSet e : page) {
+                if (e != null) {
+                    r.release(e);
+                }
             }
         }
         r.flush();
@@ -766,46 +847,23 @@ public final class PrefixTable {
     private Slots resize(int capacity, boolean addPath) {
         Slots old = (Slots) SLOTS.get(this);
         Slots s = new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled);
-        byte[] oldStale = old.stale;
-        byte[] stale = oldStale == null ? null : new byte[capacity];
-        Object[] oldStacks = old.stacks;
-        Object[] stacks = oldStacks == null ? null : new Object[capacity];
+        if (old.stale != null) {
+            s.stale = s.newStale();
+        }
+        if (old.stacks != null) {
+            s.stacks = s.newStacks();
+        }
         int mask = s.mask;
         for (int q = 0; q <= old.mask; q++) {
-            AttributeSet v = old.values[q];
-            if (v == null) {
+            if (old.value(q) == null) {
                 continue;
             }
             int p = hashAt(old, q) & mask;
-            while (s.values[p] != null) {
+            while (s.value(p) != null) {
                 p = (p + 1) & mask;
             }
-            if (ipv6) {
-                s.keys[2 * p] = old.keys[2 * q];
-                s.keys[2 * p + 1] = old.keys[2 * q + 1];
-                s.lengths[p] = old.lengths[q];
-            } else {
-                s.keys[p] = old.keys[q];
-            }
-            if (s.pathIds != null && old.pathIds != null) {
-                s.pathIds[p] = old.pathIds[q];
-            }
-            if (s.rds != null) {
-                s.rds[p] = old.rds[q];
-            }
-            if (s.labels != null) {
-                s.labels[p] = old.labels[q];
-            }
-            if (stacks != null) {
-                stacks[p] = oldStacks[q];
-            }
-            if (stale != null) {
-                stale[p] = oldStale[q];
-            }
-            s.values[p] = v;
+            copy(old, q, s, p);
         }
-        s.stacks = stacks;
-        s.stale = stale;
         SLOTS.setRelease(this, s);
         return s;
     }

@@ -58,10 +58,13 @@ class PrefixTableTest {
         Map<Key, AttributeSet> model = new HashMap<>();
         Map<Key, int[]> labels = new HashMap<>();
         AttributeSet[] sets = {set(1), set(2), set(3)};
+        for (AttributeSet x : sets) {
+            x.retain(10_000_000); // the table does not count references itself; the sweep releases them
+        }
         List<Key> keys = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
-            // Grow to ~20k keys, then remove most of them (shrinks).
-            for (int i = 0; i < 20_000; i++) {
+            // Grow to ~40k keys (two pages of slots), then remove most of them (shrinks).
+            while (model.size() < 30_000) {
                 Key k = randomKey(r, f, addPath);
                 keys.add(k);
                 AttributeSet v = sets[r.nextInt(3)];
@@ -71,6 +74,27 @@ class PrefixTableTest {
                 labels.put(k, l);
             }
             assertEquals(model.size(), t.size());
+            assertTrue(t.capacity() > PrefixTable.PAGE, "more than one page: " + t.capacity());
+            if (round == 1) {
+                // Graceful restart across pages: all stale, a third refreshed, the rest swept.
+                assertEquals(model.size(), t.markStale(false));
+                assertEquals(model.size(), t.staleCount());
+                List<Key> refreshed = new ArrayList<>();
+                for (Key k : model.keySet()) {
+                    if (r.nextInt(3) == 0) {
+                        refreshed.add(k);
+                    }
+                }
+                for (Key k : refreshed) {
+                    t.put(k.high, k.low, k.length, k.pathId, k.rd, labels.get(k), model.get(k));
+                }
+                assertEquals(model.size() - refreshed.size(), t.staleCount());
+                assertEquals(model.size() - refreshed.size(), t.sweepStale(store));
+                model.keySet().retainAll(new java.util.HashSet<>(refreshed));
+                assertEquals(model.size(), t.size());
+                assertEquals(0, t.staleCount());
+                verify(t, model, labels, f);
+            }
             for (int i = 0; i < keys.size(); i++) {
                 if (r.nextInt(10) < 9) {
                     Key k = keys.get(i);
