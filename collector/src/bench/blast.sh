@@ -69,6 +69,8 @@ for s in r["sessions"]:
 t = r["total"]["table"]
 print(f"blast -> {recv}, {sessions} session(s): sent {t['prefixes']:,} prefixes / {t['bytes']:,} B in {t['seconds']:.3f} s"
       f" = {t['prefixes_per_second']:,} prefixes/s, {t['mb_per_second']} MB/s (send side)")
+if "sender_cpu_seconds" in t:
+    print(f"  blast's own CPU while sending: {t['sender_cpu_seconds']} s ({100 * t['sender_cpu_seconds'] / t['seconds']:.0f} % of one core)")
 rt = end - t["start_unix"]
 print(f"  {recv} had all {total:,} routes {rt:.2f} s after the first write ({total / rt:,.0f} routes/s; receiver CPU {cpu} s)")
 PY

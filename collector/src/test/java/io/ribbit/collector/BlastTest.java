@@ -154,6 +154,42 @@ class BlastTest {
     }
 
     @Test
+    @DisplayName("passive sessions at a set prefix rate: Ribbit (active) connects to blast; 8,000 prefixes at 16,000"
+            + " prefixes/s take about half a second and all arrive")
+    void passiveAtPrefixRate() throws Exception {
+        Workload w = SyntheticTable.workload(5, 8_000, 0);
+        BlastOptions o = new BlastOptions(null, true, sessions(1), 90,
+                new io.ribbit.collector.blast.Pace(io.ribbit.collector.blast.Pace.Kind.PREFIXES_PER_SECOND, 16_000), 0,
+                0, 0, Duration.ZERO, true, true, Duration.ofSeconds(60));
+        Blast b = new Blast(o, w, line -> System.out.println("[blast] " + line));
+        open.push(b);
+        b.start();
+        int port = b.sessions().get(0).listenAddress().getPort();
+        Daemon d = daemonWith("""
+                  - address: 127.0.0.11
+                    remote-as: 3356
+                    mode: active
+                    port: %d
+                    local-address: 127.0.0.1
+                    connect-retry: 1
+                """.formatted(port));
+        BlastReport r = b.tableSent().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        System.out.print(r.text());
+        assertTrue(r.ok(), r.text());
+        double seconds = r.sessions().get(0).table().seconds();
+        assertTrue(seconds > 0.4 && seconds < 5, "8,000 prefixes at 16,000/s took " + seconds + " s");
+        awaitRoutes(peer(d, 0), 8_000);
+    }
+
+    private Daemon daemonWith(String neighbors) throws Exception {
+        Daemon d = new Daemon(ConfigLoader.parse("name: blast-test\nrouter-id: 192.0.2.1\nlocal-as: 64512\n"
+                + "listen: []\nhttp: \"127.0.0.1:0\"\nneighbors:\n" + neighbors, "blast-test.yaml"));
+        open.push(d);
+        d.start();
+        return d;
+    }
+
+    @Test
     @DisplayName("churn 20 %, 3 waves: Ribbit saw the withdrawals and ends with the whole table")
     void churnIntoRibbit() throws Exception {
         Daemon d = ribbit(1);

@@ -44,6 +44,7 @@ public final class Blast implements AutoCloseable {
     private EventLoopGroup group;
     private Thread driver;
     private volatile int wavesSent;
+    private volatile long tableCpuNanos = -1;
     private boolean closed;
 
     /** @param log progress lines (stderr in the CLI) */
@@ -121,7 +122,7 @@ public final class Blast implements AutoCloseable {
                     p.asn(), tableResults[i], churnResults[i], wavesSent, s != null ? s.error() : null));
         }
         long epochOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-        return new BlastReport(workload.description(), tablePace().toString(), rows, epochOffset);
+        return new BlastReport(workload.description(), tablePace().toString(), rows, epochOffset, tableCpuNanos);
     }
 
     private Pace tablePace() {
@@ -139,6 +140,7 @@ public final class Blast implements AutoCloseable {
                 log.accept(up + " of " + sessions.size() + " session(s) established; sending the table ("
                         + tablePace() + ")");
             }
+            long cpu = processCpuNanos();
             for (int i = 0; i < sessions.size(); i++) {
                 int idx = i;
                 BlastSession s = sessions.get(i);
@@ -150,6 +152,9 @@ public final class Blast implements AutoCloseable {
                         }));
             }
             awaitQuietly(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
+            if (cpu >= 0 && options.sync()) {
+                tableCpuNanos = processCpuNanos() - cpu;
+            }
             tableSent.complete(report());
             tables.forEach(EncodedStream::release);
             if (options.churnPercent() > 0) {
@@ -241,6 +246,15 @@ public final class Blast implements AutoCloseable {
             }
         }
         return new PrefixList(family, n, words, null, null, null);
+    }
+
+    /** CPU time of this process so far, or -1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Waits for {@code f} (whose failures are the sessions' and are in the report), unless stopping. */

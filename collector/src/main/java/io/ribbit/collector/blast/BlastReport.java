@@ -13,9 +13,12 @@ import java.util.Map;
  * from the first write to the last completed write, prefixes/s, MB/s, MB = 10^6 octets) and,
  * with churn, the waves' withdrawals and re-announcements. As text ({@link #text()}) or JSON
  * ({@link #json()}). {@code epochOffsetNanos} turns the {@link System#nanoTime()} stamps into
- * Unix time (JSON {@code start_unix}/{@code end_unix}, for comparing with a receiver's clock).
+ * Unix time (JSON {@code start_unix}/{@code end_unix}, for comparing with a receiver's clock);
+ * {@code tableCpuNanos} is the CPU time the blast process used while the table was being sent
+ * (-1 if unknown): far below the sending time means blast was not the bottleneck.
  */
-public record BlastReport(String workload, String pace, List<Row> sessions, long epochOffsetNanos) {
+public record BlastReport(String workload, String pace, List<Row> sessions, long epochOffsetNanos,
+        long tableCpuNanos) {
     /** One session's figures; {@code error} is null when it went well. */
     public record Row(int session, String local, String remote, long asn, PhaseResult table, PhaseResult churn,
             int waves, String error) {
@@ -81,6 +84,10 @@ public record BlastReport(String workload, String pace, List<Row> sessions, long
             line(sb, Integer.toString(r.session()), r.local(), Long.toString(r.asn()), r.table(), r.table().announced());
         }
         line(sb, "total", "", "", tableTotal(), tableTotal().announced());
+        if (tableCpuNanos >= 0 && tableTotal().seconds() > 0) {
+            sb.append(String.format("blast CPU while sending the table: %.2f s (%.0f %% of one core)%n", tableCpuNanos / 1e9,
+                    100 * tableCpuNanos / 1e9 / tableTotal().seconds()));
+        }
         if (sessions.stream().anyMatch(r -> !r.churn().isEmpty())) {
             sb.append(String.format("churn (%d waves; prefixes = withdrawn + re-announced; seconds = sending time):%n",
                     sessions.get(0).waves()));
@@ -129,7 +136,11 @@ public record BlastReport(String workload, String pace, List<Row> sessions, long
         }
         root.put("sessions", rows);
         Map<String, Object> total = new LinkedHashMap<>();
-        total.put("table", phase(tableTotal(), tableTotal().announced(), epochOffsetNanos));
+        Map<String, Object> table = phase(tableTotal(), tableTotal().announced(), epochOffsetNanos);
+        if (tableCpuNanos >= 0) {
+            table.put("sender_cpu_seconds", Math.round(tableCpuNanos / 1e6) / 1e3);
+        }
+        total.put("table", table);
         if (!churnTotal().isEmpty()) {
             total.put("churn", phase(churnTotal(), churnTotal().announced() + churnTotal().withdrawn(),
                     epochOffsetNanos));

@@ -2,6 +2,7 @@ package io.ribbit.collector.blast;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.ribbit.codec.SessionOptions;
 import io.ribbit.codec.message.MessageCodec;
 import io.ribbit.codec.message.UpdateMessage;
@@ -135,7 +136,12 @@ public final class EncodedStream {
         private final ByteBufAllocator alloc;
         private final SessionOptions options;
         private final List<Segment> segments = new ArrayList<>();
-        private ByteBuf current;
+        /**
+         * Messages are encoded into this heap buffer (plain array accesses, and no leak-tracking
+         * records per access when the leak detector is PARANOID), then copied into a direct
+         * segment in one go.
+         */
+        private final ByteBuf current = Unpooled.wrappedBuffer(new byte[SEGMENT]).clear();
         private int currentFirst;
         private int[] ends = new int[1024];
         private int count;
@@ -157,10 +163,8 @@ public final class EncodedStream {
 
         /** Appends one message; {@code micros} is the change's time (timed streams only). */
         void add(UpdateMessage m, int announcedPrefixes, int withdrawnPrefixes, long micros) {
-            if (current == null || current.writableBytes() < MAX_MESSAGE) {
+            if (current.writableBytes() < MAX_MESSAGE) {
                 finishSegment();
-                current = alloc.directBuffer(SEGMENT, SEGMENT);
-                currentFirst = messages;
             }
             int start = current.writerIndex();
             MessageCodec.encode(m, current, options);
@@ -194,9 +198,12 @@ public final class EncodedStream {
         }
 
         private void finishSegment() {
-            if (current != null) {
-                segments.add(new Segment(current, currentFirst, Arrays.copyOf(ends, count), count));
-                current = null;
+            if (count > 0) {
+                ByteBuf segment = alloc.directBuffer(current.readableBytes(), current.readableBytes());
+                segment.writeBytes(current);
+                segments.add(new Segment(segment, currentFirst, Arrays.copyOf(ends, count), count));
+                current.clear();
+                currentFirst = messages;
                 count = 0;
             }
         }
@@ -211,9 +218,6 @@ public final class EncodedStream {
         /** Frees what was built if {@link #build()} was not reached (the "success flag" pattern). */
         void releaseIfFailed() {
             if (!success) {
-                if (current != null) {
-                    current.release();
-                }
                 segments.forEach(s -> s.buf().release());
             }
         }

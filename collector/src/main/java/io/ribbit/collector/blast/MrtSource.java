@@ -117,7 +117,13 @@ public final class MrtSource {
                 skipped++;
                 continue;
             }
-            long[] w = nlriWords(family, rib.nlri());
+            long[] w;
+            try {
+                w = nlriWords(family, rib.nlri());
+            } catch (IllegalArgumentException e) {
+                skipped++;
+                continue;
+            }
             groups.computeIfAbsent(template(family, attrs), k -> new Builder()).add(w);
         }
         List<RouteGroup> out = new ArrayList<>();
@@ -247,11 +253,10 @@ public final class MrtSource {
     private static long[] nlriWords(AfiSafi family, byte[] nlri) {
         int len = nlri[0] & 0xff;
         byte[] a = new byte[family.isIpv6() ? 16 : 4];
-        System.arraycopy(nlri, 1, a, 0, Math.min(nlri.length - 1, a.length));
-        try {
-            return RouteList.prefix(java.net.InetAddress.getByAddress(a).getHostAddress() + "/" + len);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
+        if (len > a.length * 8) {
+            throw new IllegalArgumentException("prefix length " + len);
         }
+        System.arraycopy(nlri, 1, a, 0, Math.min(nlri.length - 1, a.length));
+        return RouteList.prefix(a, len);
     }
 }

@@ -229,6 +229,11 @@ public final class RouteList {
         if (a == null || len < 0 || len > a.length * 8) {
             throw new IllegalArgumentException("bad prefix \"" + text + "\"");
         }
+        return prefix(a, len);
+    }
+
+    /** A prefix of 4- or 16-octet {@code address} and {@code len} as packed words, host bits cleared. */
+    static long[] prefix(byte[] a, int len) {
         if (a.length == 4) {
             int v = (a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
             return new long[] {PrefixList.packIpv4(v & PrefixList.ipv4Mask(len), len)};

@@ -38,7 +38,8 @@ public final class StreamEncoder {
     private static final SessionOptions OPTIONS = SessionOptions.AS4;
 
     private final SessionParams session;
-    private final ByteBuf scratch = Unpooled.buffer(MAX_MESSAGE);
+    /** Attributes are sized here; a plain array (not from an allocator, so nothing to release). */
+    private final ByteBuf scratch = Unpooled.wrappedBuffer(new byte[MAX_MESSAGE]);
 
     public StreamEncoder(SessionParams session) {
         this.session = session;
