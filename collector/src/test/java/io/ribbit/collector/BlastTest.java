@@ -71,7 +71,8 @@ class BlastTest {
                 + "listen: [\"127.0.0.1:0\"]\nhttp: \"127.0.0.1:0\"\nneighbors:\n");
         for (int i = 0; i < sessions; i++) {
             y.append("  - address: 127.0.0.").append(11 + i).append('\n')
-                    .append("    remote-as: ").append(i < asns.length ? asns[i] : SyntheticTable.DEFAULT_SESSION_AS[i]).append('\n')
+                    .append("    remote-as: ").append(i < asns.length ? asns[i] : SyntheticTable.DEFAULT_SESSION_AS[i])
+                    .append('\n')
                     .append("    mode: passive\n");
         }
         Daemon d = new Daemon(ConfigLoader.parse(y.toString(), "blast-test.yaml"));
@@ -139,7 +140,8 @@ class BlastTest {
             Route other = one.get(k.prefix());
             long[] a = other.attributes().asPath().asns();
             long[] b2 = route.attributes().asPath().asns();
-            assertArrayEquals(java.util.Arrays.copyOfRange(a, 1, a.length), java.util.Arrays.copyOfRange(b2, 1, b2.length));
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, 1, a.length),
+                    java.util.Arrays.copyOfRange(b2, 1, b2.length));
         });
         b.close();
         Await.until("both peers down after the Cease", WAIT, () -> {
@@ -182,11 +184,111 @@ class BlastTest {
     }
 
     private Daemon daemonWith(String neighbors) throws Exception {
+        return daemonWith(neighbors, "[]");
+    }
+
+    private Daemon daemonWith(String neighbors, String listen) throws Exception {
         Daemon d = new Daemon(ConfigLoader.parse("name: blast-test\nrouter-id: 192.0.2.1\nlocal-as: 64512\n"
-                + "listen: []\nhttp: \"127.0.0.1:0\"\nneighbors:\n" + neighbors, "blast-test.yaml"));
+                + "listen: " + listen + "\nhttp: \"127.0.0.1:0\"\nneighbors:\n" + neighbors, "blast-test.yaml"));
         open.push(d);
         d.start();
         return d;
+    }
+
+    @Test
+    @DisplayName("active sessions retry the connection until the receiver listens (within --connect-timeout)")
+    void connectRetries() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        BlastOptions o = BlastOptions.active(new InetSocketAddress("127.0.0.1", port), sessions(1));
+        Blast b = new Blast(o, SyntheticTable.workload(6, 2_000, 0), line -> System.out.println("[blast] " + line));
+        open.push(b);
+        b.start();
+        Thread.sleep(1_500); // refused connections meanwhile
+        Daemon d = daemonWith("""
+                  - address: 127.0.0.11
+                    remote-as: 3356
+                    mode: passive
+                """, "[\"127.0.0.1:" + port + "\"]");
+        BlastReport r = b.tableSent().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(r.ok(), r.text());
+        awaitRoutes(peer(d, 0), 2_000);
+    }
+
+    @Test
+    @DisplayName("RFC 4271 §4.4: with a 3 s hold time blast's KEEPALIVEs keep the session up long after the table")
+    void keepalivesHoldTheSession() throws Exception {
+        Daemon d = daemonWith("""
+                  - address: 127.0.0.11
+                    remote-as: 3356
+                    mode: passive
+                    hold-time: 3
+                """, "[\"127.0.0.1:0\"]");
+        Blast b = blast(d, 1, SyntheticTable.workload(9, 1_000, 100), o -> o);
+        b.tableSent().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        Peer p = peer(d, 0);
+        awaitRoutes(p, 1_100);
+        Await.holds("Established for 3 hold times", Duration.ofSeconds(9), () -> p.state() == SessionState.ESTABLISHED,
+                () -> p.toString());
+        assertEquals(1_100, p.rib().size());
+        assertTrue(b.report().ok(), b.report().text());
+    }
+
+    @Test
+    @DisplayName("timed replay: changes 1 s and 2 s after the first, at 4x speed, take about half a second;"
+            + " withdrawals are replayed too")
+    void replayTiming() throws Exception {
+        List<RouteGroup> t = SyntheticTable.generate(4, 300, 0);
+        List<io.ribbit.collector.blast.Change> changes = new ArrayList<>();
+        long t0 = 1_400_000_000_000_000L;
+        for (int i = 0; i < t.size(); i++) {
+            RouteGroup g = t.get(i);
+            changes.add(new io.ribbit.collector.blast.Change(t0 + (i % 3) * 1_000_000L, g, null));
+        }
+        changes.sort(java.util.Comparator.comparingLong(io.ribbit.collector.blast.Change::micros));
+        changes.add(new io.ribbit.collector.blast.Change(t0 + 2_000_000L, null, t.get(0).prefixes()));
+        Workload w = new Workload("timed test", changes, true);
+        Daemon d = ribbit(1);
+        Blast b = blast(d, 1, w, o -> o.withReplaySpeed(4));
+        BlastReport r = b.tableSent().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        System.out.print(r.text());
+        double seconds = r.sessions().get(0).table().seconds();
+        assertTrue(seconds > 0.45 && seconds < 3, "2 s of changes at 4x took " + seconds + " s");
+        assertEquals(t.get(0).size(), r.sessions().get(0).table().withdrawn());
+        awaitRoutes(peer(d, 0), 300 - t.get(0).size());
+    }
+
+    @Test
+    @DisplayName("YAML route list: routes, attributes, grouping of equal attributes, errors with the route's index")
+    void yamlRouteList() throws Exception {
+        String yaml = """
+                routes:
+                  - prefix: 192.0.2.0/24
+                    as-path: [64500, 64501]
+                    med: 10
+                    communities: ["64500:1"]
+                  - prefix: 198.51.100.0/24
+                    as-path: [64500, 64501]
+                    med: 10
+                    communities: ["64500:1"]
+                  - prefix: 2001:db8::/32
+                    as-path: [64500]
+                    origin: incomplete
+                    large-communities: ["64500:1:2"]
+                """;
+        List<RouteGroup> g = io.ribbit.collector.blast.RouteList.parseYaml(
+                new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "r.yaml", 100);
+        assertEquals(2, g.size());
+        assertEquals(List.of("192.0.2.0/24", "198.51.100.0/24"), g.get(0).prefixes().prefixes());
+        assertEquals(AfiSafi.IPV6_UNICAST, g.get(1).family());
+        assertEquals("[64500, 64501]", java.util.Arrays.toString(g.get(0).path().asns()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                io.ribbit.collector.blast.RouteList.parseYaml(new java.io.ByteArrayInputStream(
+                        "routes:\n  - prefix: 10.0.0.0/8\n  - as-path: [1]\n".getBytes(StandardCharsets.UTF_8)),
+                        "r.yaml", 100));
+        assertEquals("r.yaml: routes[2]: each route needs a prefix", e.getMessage());
     }
 
     @Test
@@ -270,14 +372,15 @@ class BlastTest {
     }
 
     @Test
-    @DisplayName("the command: a text route list (IPv4 + IPv6, communities) through `ribbit blast --routes`, JSON report,"
-            + " Ribbit holds every route with its attributes")
+    @DisplayName("the command: a text route list (IPv4 + IPv6, communities) through `ribbit blast --routes`,"
+            + " JSON report, Ribbit holds every route with its attributes, Cease at the end")
     void textRouteListThroughTheCommand() throws Exception {
         Daemon d = ribbit(1, 64496);
         Path routes = dir.resolve("routes.txt");
         StringBuilder t = new StringBuilder("# prefix|AS path|origin|MED|communities|large communities\n");
         for (int i = 0; i < 300; i++) {
-            t.append("10.").append(i / 256).append('.').append(i % 256).append(".0/24|64500 64501 ").append(65000 + i % 7)
+            t.append("10.").append(i / 256).append('.').append(i % 256).append(".0/24|64500 64501 ")
+                    .append(65000 + i % 7)
                     .append("|IGP|").append(i % 3 == 0 ? "" : Integer.toString(i)).append("|64500:").append(i % 5)
                     .append("|64500:1:").append(i % 2).append('\n');
         }
@@ -295,6 +398,9 @@ class BlastTest {
         assertEquals(1, r.attributes().med());
         String[] out = run.get(60, TimeUnit.SECONDS);
         assertEquals("0", out[0], out[2]);
+        Await.until("the Cease 6/2 at --duration's end", WAIT, () -> d.registry()
+                .find("ribbit.peer.notifications.received").tag("peer", "127.0.0.11").tag("code", "6")
+                .tag("subcode", "2").counter() != null);
         JsonNode json = new ObjectMapper().readTree(out[1]);
         assertEquals(302, json.path("total").path("table").path("prefixes").asLong(), out[1]);
         assertTrue(json.path("ok").asBoolean(), out[1]);

@@ -98,7 +98,10 @@ public final class Blast implements AutoCloseable {
         return List.copyOf(sessions);
     }
 
-    /** Completes once every session wrote its table and End-of-RIB (sessions that failed are in the report's errors). */
+    /**
+     * Completes once every session wrote its table and End-of-RIB (sessions that failed are in the
+     * report's errors).
+     */
     public CompletableFuture<BlastReport> tableSent() {
         return tableSent;
     }
@@ -137,8 +140,8 @@ public final class Blast implements AutoCloseable {
                 awaitQuietly(CompletableFuture.allOf(sessions.stream().map(BlastSession::established)
                         .toArray(CompletableFuture[]::new)));
                 long up = sessions.stream().filter(s -> s.error() == null).count();
-                log.accept(up + " of " + sessions.size() + " session(s) established; sending the table ("
-                        + tablePace() + ")");
+                log.accept(up + " of " + sessions.size() + " session(s) established" + (up == 0 ? ""
+                        : "; sending the table (" + tablePace() + ")"));
             }
             long cpu = processCpuNanos();
             for (int i = 0; i < sessions.size(); i++) {

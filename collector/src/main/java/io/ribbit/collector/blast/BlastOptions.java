@@ -46,7 +46,7 @@ public record BlastOptions(InetSocketAddress target, boolean passive, List<Sessi
         }
     }
 
-    /** One active session to {@code target} from {@code local} with the defaults: hold 90 s, as fast as possible, End-of-RIB. */
+    /** Active sessions to {@code target} with the defaults: hold 90 s, as fast as possible, End-of-RIB, sync. */
     public static BlastOptions active(InetSocketAddress target, List<SessionParams> sessions) {
         return new BlastOptions(target, false, sessions, 90, Pace.MAX, 0, 0, 0, Duration.ZERO, true, true,
                 Duration.ofSeconds(30));

@@ -81,12 +81,13 @@ public record BlastReport(String workload, String pace, List<Row> sessions, long
                 "prefixes", "UPDATEs", "bytes", "seconds", "prefixes/s", "MB/s");
         sb.append("table:\n").append(head);
         for (Row r : sessions) {
-            line(sb, Integer.toString(r.session()), r.local(), Long.toString(r.asn()), r.table(), r.table().announced());
+            line(sb, Integer.toString(r.session()), r.local(), Long.toString(r.asn()), r.table(),
+                    r.table().announced());
         }
         line(sb, "total", "", "", tableTotal(), tableTotal().announced());
         if (tableCpuNanos >= 0 && tableTotal().seconds() > 0) {
-            sb.append(String.format("blast CPU while sending the table: %.2f s (%.0f %% of one core)%n", tableCpuNanos / 1e9,
-                    100 * tableCpuNanos / 1e9 / tableTotal().seconds()));
+            sb.append(String.format("blast CPU while sending the table: %.2f s (%.0f %% of one core)%n",
+                    tableCpuNanos / 1e9, 100 * tableCpuNanos / 1e9 / tableTotal().seconds()));
         }
         if (sessions.stream().anyMatch(r -> !r.churn().isEmpty())) {
             sb.append(String.format("churn (%d waves; prefixes = withdrawn + re-announced; seconds = sending time):%n",
@@ -94,7 +95,8 @@ public record BlastReport(String workload, String pace, List<Row> sessions, long
             sb.append(head);
             for (Row r : sessions) {
                 PhaseResult c = r.churn();
-                line(sb, Integer.toString(r.session()), r.local(), Long.toString(r.asn()), c, c.announced() + c.withdrawn());
+                line(sb, Integer.toString(r.session()), r.local(), Long.toString(r.asn()), c,
+                        c.announced() + c.withdrawn());
             }
             PhaseResult c = churnTotal();
             line(sb, "total", "", "", c, c.announced() + c.withdrawn());
@@ -127,7 +129,8 @@ public record BlastReport(String workload, String pace, List<Row> sessions, long
             m.put("as", r.asn());
             m.put("table", phase(r.table(), r.table().announced(), epochOffsetNanos));
             if (!r.churn().isEmpty()) {
-                Map<String, Object> c = phase(r.churn(), r.churn().announced() + r.churn().withdrawn(), epochOffsetNanos);
+                Map<String, Object> c = phase(r.churn(), r.churn().announced() + r.churn().withdrawn(),
+                        epochOffsetNanos);
                 c.put("waves", r.waves());
                 m.put("churn", c);
             }

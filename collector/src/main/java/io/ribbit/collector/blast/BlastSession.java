@@ -111,7 +111,7 @@ public final class BlastSession {
         return closed;
     }
 
-    /** Connects to {@code target} from {@link SessionParams#local()}, retrying every 200 ms until {@code deadlineNanos}. */
+    /** Connects to {@code target} from {@link SessionParams#local()}, retrying every 200 ms until the deadline. */
     public void connect(InetSocketAddress target, long deadlineNanos) {
         new Bootstrap().group(loop).channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -124,7 +124,9 @@ public final class BlastSession {
                     if (System.nanoTime() + RETRY_NANOS < deadlineNanos && !established.isDone()) {
                         loop.schedule(() -> connect(target, deadlineNanos), RETRY_NANOS, TimeUnit.NANOSECONDS);
                     } else {
-                        fail("cannot connect to " + target + " from " + params.local() + ": " + f.cause().getMessage());
+                        Throwable c = f.cause();
+                        fail("cannot connect to " + target + " from " + params.local() + ": "
+                                + (c.getMessage() != null ? c.getMessage() : c.toString()));
                     }
                 });
     }
@@ -247,7 +249,10 @@ public final class BlastSession {
         }
     }
 
-    /** Writes what the pace allows while the channel is writable; re-runs on writability or when the next message is due. */
+    /**
+     * Writes what the pace allows while the channel is writable; runs again when the channel is
+     * writable again or when the next message is due.
+     */
     private void pump() {
         pumpScheduled = false;
         Channel ch = channel;
@@ -304,11 +309,6 @@ public final class BlastSession {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (channel != null) {
-                    ch.close(); // one connection per session
-                    return;
-                }
-                channel = ch;
                 ch.pipeline().addLast(new BgpFrameDecoder(as4), new BgpMessageDecoder(as4), new BgpMessageEncoder(as4),
                         new Handler());
             }
@@ -322,6 +322,11 @@ public final class BlastSession {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            if (channel != null || established.isDone()) {
+                ctx.close(); // one connection per session
+                return;
+            }
+            channel = ctx.channel();
             remote = (InetSocketAddress) ctx.channel().remoteAddress();
             Channel s = server;
             if (s != null) {
@@ -397,6 +402,9 @@ public final class BlastSession {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() != channel) {
+                return; // a connection refused as a second one
+            }
             timers.forEach(t -> t.cancel(false));
             if (sent != null || !established.isDone()) {
                 fail(error != null ? error : "connection closed by the receiver");

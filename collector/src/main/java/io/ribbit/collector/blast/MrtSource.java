@@ -76,7 +76,8 @@ public final class MrtSource {
         }
         String name = file.getFileName().toString();
         if (!ribs.isEmpty() && !updates.isEmpty()) {
-            throw new IllegalArgumentException(name + " holds both RIB records and BGP4MP UPDATEs; blast takes one kind");
+            throw new IllegalArgumentException(name + " holds both RIB records and BGP4MP UPDATEs; blast takes one"
+                    + " kind");
         }
         if (ribs.isEmpty() && updates.isEmpty()) {
             throw new IllegalArgumentException(name + ": no TABLE_DUMP_V2 IPv4/IPv6 unicast RIB records and no BGP4MP"
@@ -113,7 +114,8 @@ public final class MrtSource {
             ByteBuf buf = Unpooled.wrappedBuffer(chosen.attributes());
             PathAttributes attrs = PathAttributesCodec.decodeMrtRibEntry(buf, buf.writerIndex(), family,
                     SessionOptions.AS4, ctx);
-            if (attrs == null || ctx.strongest().compareTo(ErrorAction.TREAT_AS_WITHDRAW) >= 0 || attrs.asPath() == null) {
+            if (attrs == null || ctx.strongest().compareTo(ErrorAction.TREAT_AS_WITHDRAW) >= 0
+                    || attrs.asPath() == null) {
                 skipped++;
                 continue;
             }
@@ -244,8 +246,8 @@ public final class MrtSource {
 
         RouteGroup group(Key k) {
             int stride = k.family.isIpv6() ? 3 : 1;
-            return new RouteGroup(new PrefixList(k.family, n / stride, Arrays.copyOf(words, n), null, null, null), k.path,
-                    k.others);
+            PrefixList p = new PrefixList(k.family, n / stride, Arrays.copyOf(words, n), null, null, null);
+            return new RouteGroup(p, k.path, k.others);
         }
     }
 

@@ -22,9 +22,10 @@ import java.util.List;
  * Encodes a workload's changes into one session's {@link EncodedStream} with the codec
  * ({@code UpdateMessage.of}, {@code PathAttributes.of}, {@code MessageCodec.encode}, 4-octet AS):
  * every path gets the session's AS in front (unless it already starts with it: a table captured
- * from that AS is replayed as is), IPv4 routes the session's NEXT_HOP, IPv6 routes an MP_REACH_NLRI with its IPv6 next hop. Prefixes sharing
- * attributes are packed into as few UPDATEs of at most 4096 octets as they fit, as
- * {@code feeder.py} does; withdrawals likewise (IPv6 in MP_UNREACH_NLRI).
+ * from that AS is replayed as is), IPv4 routes the session's NEXT_HOP, IPv6 routes an
+ * MP_REACH_NLRI with its IPv6 next hop. Prefixes sharing attributes are packed into as few
+ * UPDATEs of at most 4096 octets as they fit, as {@code feeder.py} does; withdrawals likewise
+ * (IPv6 in MP_UNREACH_NLRI).
  *
  * <p>Not thread-safe; one instance per encoding thread.
  */

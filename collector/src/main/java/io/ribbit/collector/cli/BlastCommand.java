@@ -52,10 +52,11 @@ public final class BlastCommand implements Callable<Integer> {
     String host = "127.0.0.1";
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT",
-            description = "Receiver's BGP port (active), or the port each session listens on (--passive). Default: 179.")
+            description = "Receiver's BGP port, or with --passive the port each session listens on. Default: 179.")
     int port = 179;
 
-    @Option(names = "--passive", description = "Listen on each session's source address and wait for the receiver to connect.")
+    @Option(names = "--passive",
+            description = "Listen on each session's source address and wait for the receiver to connect.")
     boolean passive;
 
     @Option(names = {"-n", "--sessions"}, paramLabel = "N", description = "Parallel sessions (default: 1).")
@@ -90,7 +91,8 @@ public final class BlastCommand implements Callable<Integer> {
         Path mrt;
 
         @Option(names = "--routes", paramLabel = "FILE",
-                description = "Route list: text (PREFIX|AS PATH|ORIGIN|MED|COMMUNITIES|LARGE COMMUNITIES per line) or YAML.")
+                description = "Route list: text (PREFIX|AS PATH|ORIGIN|MED|COMMUNITIES|LARGE COMMUNITIES per line)"
+                        + " or YAML.")
         Path routes;
     }
 
@@ -104,14 +106,16 @@ public final class BlastCommand implements Callable<Integer> {
     long seed = 1;
 
     @Option(names = "--mrt-peer", paramLabel = "PEER",
-            description = "Which MRT peer: first (RIB default), all (BGP4MP default), a PEER_INDEX_TABLE index, or an address.")
+            description = "Which MRT peer: first (RIB default), all (BGP4MP default), a PEER_INDEX_TABLE index, or"
+                    + " an address.")
     String mrtPeer;
 
     @Option(names = "--replay-speed", paramLabel = "SPEED",
             description = "BGP4MP replay timing: original, a factor (10 = ten times faster), or max (default).")
     String replaySpeed = "max";
 
-    @Option(names = "--rate", paramLabel = "N", description = "UPDATEs per second per session (default: as fast as possible).")
+    @Option(names = "--rate", paramLabel = "N",
+            description = "UPDATEs per second per session (default: as fast as possible).")
     Double rate;
 
     @Option(names = "--prefix-rate", paramLabel = "N", description = "Prefixes per second per session.")
@@ -130,10 +134,12 @@ public final class BlastCommand implements Callable<Integer> {
     @Option(names = "--no-eor", description = "Do not send End-of-RIB after the table.")
     boolean noEndOfRib;
 
-    @Option(names = "--no-sync", description = "Each session sends as soon as it is Established (default: wait for all).")
+    @Option(names = "--no-sync",
+            description = "Each session sends as soon as it is Established (default: wait for all).")
     boolean noSync;
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Time allowed to reach Established (default: 30).")
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS",
+            description = "Time allowed to reach Established (default: 30).")
     double connectTimeout = 30;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
@@ -170,8 +176,8 @@ public final class BlastCommand implements Callable<Integer> {
                 if (!printed && blast.done().isDone()) {
                     print(out, blast.done().join());
                     printed = true;
-                    if (!blast.done().join().ok() && blast.sessions().stream().allMatch(s -> s.closed().isDone())) {
-                        break; // every session is gone: nothing to keep up
+                    if (blast.sessions().stream().allMatch(s -> s.error() != null)) {
+                        break; // every session failed: nothing to keep up
                     }
                     err.println("all sent; keeping the sessions up" + (duration > 0 ? " until --duration" : "")
                             + " (Ctrl-C ends them with a Cease)");
@@ -245,7 +251,8 @@ public final class BlastCommand implements Callable<Integer> {
         }
         for (Long a : asns) {
             if (a < 1 || a > 0xFFFF_FFFFL || a == 23456) {
-                throw new ParameterException(cl, "--as: " + a + " is not a usable AS number (1..4294967295, not AS_TRANS)");
+                throw new ParameterException(cl, "--as: " + a
+                        + " is not a usable AS number (1..4294967295, not AS_TRANS)");
             }
         }
         double speed;
@@ -289,7 +296,8 @@ public final class BlastCommand implements Callable<Integer> {
                     : asns.get(i % asns.size());
             int nh = nextHops.isEmpty() ? ipv4(new byte[] {(byte) 198, 51, 100, (byte) (i + 1)}, "")
                     : ipv4(address(nextHops.get(i % nextHops.size()), "--next-hop").getAddress(), "--next-hop");
-            byte[] nh6 = nextHop6 != null ? address(nextHop6, "--next-hop6").getAddress() : SessionParams.documentationIpv6(i + 1);
+            byte[] nh6 = nextHop6 != null ? address(nextHop6, "--next-hop6").getAddress()
+                    : SessionParams.documentationIpv6(i + 1);
             if (nh6.length != 16) {
                 throw new ParameterException(cl, "--next-hop6 must be an IPv6 address");
             }
