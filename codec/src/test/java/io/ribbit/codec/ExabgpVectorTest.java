@@ -29,7 +29,7 @@ import io.ribbit.codec.nlri.PrefixList;
 import io.ribbit.codec.nlri.RawNlri;
 import io.ribbit.codec.testdata.ExabgpVectors;
 import io.ribbit.codec.testdata.HexStreams;
-import io.ribbit.codec.testdata.Mrt;
+import io.ribbit.codec.testdata.MrtFiles;
 import io.ribbit.codec.testdata.TestData;
 import io.ribbit.codec.testdata.TsharkOracle;
 import java.math.BigDecimal;
@@ -170,7 +170,7 @@ class ExabgpVectorTest {
     private static void expectIpv4NextHopForIpv6(String where, BgpMessage m, Map<String, Object> announce,
             OracleSupport.Mismatches mm) {
         String nextHop = Json.map(announce.get("ipv6 unicast")).keySet().iterator().next();
-        String header = "000201" + "04" + HexStreams.toHex(Mrt.parseAddress(nextHop));
+        String header = "000201" + "04" + HexStreams.toHex(MrtFiles.parseAddress(nextHop));
         mm.check(m instanceof MalformedMessage bad && bad.error() == BgpError.OPTIONAL_ATTRIBUTE_ERROR
                 && HexStreams.toHex(bad.data()).matches("(80|90)0e[0-9a-f]{2,4}" + header + ".*"), where,
                 "expected NOTIFICATION 3/9 with the MP_REACH_NLRI (2/1, next hop " + nextHop + ") as data"

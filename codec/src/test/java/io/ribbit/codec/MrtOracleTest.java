@@ -23,8 +23,9 @@ import io.ribbit.codec.nlri.Nlri;
 import io.ribbit.codec.nlri.NlriCodec;
 import io.ribbit.codec.nlri.PrefixList;
 import io.ribbit.codec.testdata.BgpdumpOracle;
-import io.ribbit.codec.testdata.Mrt;
-import io.ribbit.codec.testdata.MrtReader;
+import io.ribbit.codec.mrt.Mrt;
+import io.ribbit.codec.testdata.MrtFiles;
+import io.ribbit.codec.mrt.MrtReader;
 import io.ribbit.codec.testdata.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -356,7 +357,7 @@ class MrtOracleTest {
                 continue;
             }
             SessionOptions options = new SessionOptions(m.as4(), true,
-                    Mrt.addPathNlri(name, m) ? ADD_PATH : Set.of(), Set.of());
+                    MrtFiles.addPathNlri(name, m) ? ADD_PATH : Set.of(), Set.of());
             BgpMessage d = OracleSupport.decodeUntracked(m.message(), options, ctx);
             BgpError expectedError = BROKEN.get(where);
             if (expectedError != null) {
@@ -637,7 +638,7 @@ class MrtOracleTest {
             for (Mrt.Record rec : MrtReader.readAll(plain).records()) {
                 if (rec instanceof Mrt.Bgp4mpMessage m && m.messageType() == 2) {
                     BgpMessage d = OracleSupport.decode(m.message(), new SessionOptions(m.as4(), true,
-                            Mrt.addPathNlri(pair[0], m) ? ADD_PATH : Set.of(), Set.of()));
+                            MrtFiles.addPathNlri(pair[0], m) ? ADD_PATH : Set.of(), Set.of()));
                     if (d instanceof UpdateMessage u) {
                         expectedLines(u).forEach(e -> ours.add(routeKey(e.op(), e.prefix(), e.pathId(), e.asPath(),
                                 e.origin(), e.nextHop(), e.localPref(), e.med(), e.communities())));

@@ -15,7 +15,7 @@ import io.ribbit.codec.message.MessageCodec;
 import io.ribbit.codec.message.OpenMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.PrefixList;
-import io.ribbit.codec.testdata.Mrt;
+import io.ribbit.codec.testdata.MrtFiles;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -144,9 +144,9 @@ final class OracleSupport {
         return out;
     }
 
-    /** Canonical RFC 5952 text of an address or prefix (see {@link Mrt#canonicalAddress}). */
+    /** Canonical RFC 5952 text of an address or prefix (see {@link MrtFiles#canonicalAddress}). */
     static String canon(String addressOrPrefix) {
-        return Mrt.canonicalAddress(addressOrPrefix);
+        return MrtFiles.canonicalAddress(addressOrPrefix);
     }
 
     private static final Pattern FAMILY_PREFIX = Pattern.compile("(IPv[46])=([0-9A-Fa-f:.]+)/(\\d+)");

@@ -1,5 +1,8 @@
 package io.ribbit.codec.testdata;
 
+import io.ribbit.codec.mrt.Mrt;
+import io.ribbit.codec.mrt.MrtReader;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,8 @@
 package io.ribbit.codec.testdata;
 
+import io.ribbit.codec.mrt.Mrt;
+import io.ribbit.codec.mrt.MrtReader;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,10 +19,10 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.ribbit.codec.testdata.Mrt.Bgp4mpMessage;
-import io.ribbit.codec.testdata.Mrt.Rib;
-import io.ribbit.codec.testdata.Mrt.StateChange;
-import io.ribbit.codec.testdata.Mrt.TableDump;
+import io.ribbit.codec.mrt.Mrt.Bgp4mpMessage;
+import io.ribbit.codec.mrt.Mrt.Rib;
+import io.ribbit.codec.mrt.Mrt.StateChange;
+import io.ribbit.codec.mrt.Mrt.TableDump;
 
 /**
  * Loads every file of each kind in {@code shared/testdata} and checks the counts stated in its
@@ -268,7 +271,7 @@ class TestDataLoadersTest {
         Bgp4mpMessage birdOpen = (Bgp4mpMessage) MrtReader.readAll(TestData.require("mrt/mrtparse/bird_bgp.mrt")).records().stream()
                 .filter(x -> x instanceof Bgp4mpMessage b && b.messageType() == 1).findFirst().orElseThrow();
         assertTrue(HexStreams.openCapabilityCodes(birdOpen.message()).contains(69), "bird OPEN advertises ADD-PATH");
-        assertTrue(Mrt.addPathNlri("bird_bgp.mrt", birdOpen) && !Mrt.addPathNlri("quagga_bgp.mrt", birdOpen));
+        assertTrue(MrtFiles.addPathNlri("bird_bgp.mrt", birdOpen) && !MrtFiles.addPathNlri("quagga_bgp.mrt", birdOpen));
         MrtReader.Result z = MrtReader.readAll(TestData.require("mrt/bgpkit/rrc01-updates.20001104.0124.gz"));
         assertEquals(42, z.records().stream().filter(x -> x instanceof StateChange s && s.quirk() != null).count());
         assertEquals(21, z.records().stream().filter(x -> x instanceof Bgp4mpMessage b && b.quirk() != null && b.messageType() == 1).count());

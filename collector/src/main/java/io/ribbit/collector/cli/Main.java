@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ribbit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ribbit: a high-throughput BGP route collector.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, DecodeCommand.class, DemoCommand.class,
+                BlastCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

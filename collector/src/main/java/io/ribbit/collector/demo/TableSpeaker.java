@@ -14,12 +14,9 @@ import io.ribbit.codec.BgpMessageDecoder;
 import io.ribbit.codec.BgpMessageEncoder;
 import io.ribbit.codec.SessionOptions;
 import io.ribbit.codec.attr.AddressAttribute;
-import io.ribbit.codec.attr.AsPath;
 import io.ribbit.codec.attr.AttributeCode;
-import io.ribbit.codec.attr.Origin;
 import io.ribbit.codec.attr.PathAttribute;
 import io.ribbit.codec.attr.PathAttributes;
-import io.ribbit.codec.attr.Uint32Attribute;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.message.BgpMessage;
 import io.ribbit.codec.message.KeepaliveMessage;
@@ -30,10 +27,12 @@ import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.PrefixList;
 import io.ribbit.collector.peer.Transport;
-import java.io.BufferedReader;
+import io.ribbit.collector.blast.RouteGroup;
+import io.ribbit.collector.blast.RouteList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,12 +52,14 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TableSpeaker implements AutoCloseable {
     /** One UPDATE's worth: shared attributes and their prefixes. */
-    private record Group(PathAttributes attributes, long[] prefixes, int size) {
+    private record Group(PathAttributes attributes, PrefixList prefixes) {
     }
+
+    /** Most prefixes per UPDATE: 800 /24s and a long AS path still fit 4096 octets. */
+    private static final int MAX_GROUP = 800;
 
     private final long asn;
     private final int routerId;
-    private final int nextHop;
     private final List<Group> groups;
     private final int routes;
     private volatile Channel channel;
@@ -71,69 +72,30 @@ public final class TableSpeaker implements AutoCloseable {
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
+    /**
+     * @param table gzip text in {@link RouteList}'s format ({@code prefix|AS path|origin|MED}); the
+     *              paths are sent as they are, IPv4 routes only
+     */
     public TableSpeaker(long asn, int routerId, int nextHop, InputStream table) throws IOException {
         this.asn = asn;
         this.routerId = routerId;
-        this.nextHop = nextHop;
         List<Group> out = new ArrayList<>();
         int n = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(table), StandardCharsets.US_ASCII))) {
-            String key = null;
-            PathAttributes attrs = null;
-            long[] buf = new long[800];
-            int size = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
+        try (Reader r = new InputStreamReader(new GZIPInputStream(table), StandardCharsets.US_ASCII)) {
+            for (RouteGroup g : RouteList.parseText(r, "table", MAX_GROUP)) {
+                if (g.family().isIpv6()) {
+                    throw new IllegalArgumentException("TableSpeaker sends IPv4 unicast only");
                 }
-                String[] f = line.split("\\|", -1);
-                String k = f[1] + "|" + f[2] + "|" + f[3];
-                if (!k.equals(key) || size == buf.length) {
-                    if (size > 0) {
-                        out.add(new Group(attrs, Arrays.copyOf(buf, size), size));
-                    }
-                    key = k;
-                    attrs = attributes(f);
-                    size = 0;
-                }
-                buf[size++] = packed(f[0]);
-                n++;
-            }
-            if (size > 0) {
-                out.add(new Group(attrs, Arrays.copyOf(buf, size), size));
+                List<PathAttribute> a = new ArrayList<>(g.others());
+                a.add(g.path());
+                a.add(new AddressAttribute(AttributeCode.NEXT_HOP, nextHop));
+                a.sort((x, y) -> Integer.compare(x.code(), y.code()));
+                out.add(new Group(PathAttributes.of(a), g.prefixes()));
+                n += g.size();
             }
         }
         this.groups = out;
         this.routes = n;
-    }
-
-    private PathAttributes attributes(String[] f) {
-        String[] hops = f[1].trim().split(" ");
-        long[] asns = new long[hops.length];
-        for (int i = 0; i < hops.length; i++) {
-            asns[i] = Long.parseLong(hops[i]);
-        }
-        List<PathAttribute> a = new ArrayList<>();
-        a.add(switch (f[2]) {
-            case "EGP" -> Origin.EGP;
-            case "INCOMPLETE" -> Origin.INCOMPLETE;
-            default -> Origin.IGP;
-        });
-        a.add(AsPath.sequence(asns));
-        a.add(new AddressAttribute(AttributeCode.NEXT_HOP, nextHop));
-        if (!f[3].isEmpty() && !f[3].equals("0")) {
-            a.add(new Uint32Attribute(AttributeCode.MULTI_EXIT_DISC, Long.parseLong(f[3])));
-        }
-        return PathAttributes.of(a);
-    }
-
-    private static long packed(String prefix) {
-        int slash = prefix.indexOf('/');
-        String[] o = prefix.substring(0, slash).split("\\.");
-        int addr = Integer.parseInt(o[0]) << 24 | Integer.parseInt(o[1]) << 16 | Integer.parseInt(o[2]) << 8
-                | Integer.parseInt(o[3]);
-        int len = Integer.parseInt(prefix.substring(slash + 1));
-        return PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
     }
 
     public int routes() {
@@ -212,19 +174,17 @@ public final class TableSpeaker implements AutoCloseable {
             f.completeExceptionally(new IllegalStateException("no session"));
             return f;
         }
-        java.util.Set<Long> wanted = new java.util.HashSet<>();
-        for (String p : prefixes) {
-            wanted.add(packed(p));
-        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(prefixes);
         ch.eventLoop().execute(() -> {
             PrefixList none = PrefixList.empty(AfiSafi.IPV4_UNICAST);
             ch.write(new RouteRefreshMessage(AfiSafi.IPV4_UNICAST, RouteRefreshMessage.BEGIN_OF_ROUTE_REFRESH, null));
             for (Group g : groups) {
-                long[] keep = new long[g.size()];
+                PrefixList p = g.prefixes();
+                long[] keep = new long[p.size()];
                 int n = 0;
-                for (int i = 0; i < g.size(); i++) {
-                    if (wanted.contains(g.prefixes()[i])) {
-                        keep[n++] = g.prefixes()[i];
+                for (int i = 0; i < p.size(); i++) {
+                    if (wanted.contains(p.prefix(i))) {
+                        keep[n++] = p.ipv4(i);
                     }
                 }
                 if (n > 0) {
@@ -347,8 +307,7 @@ public final class TableSpeaker implements AutoCloseable {
             PrefixList none = PrefixList.empty(AfiSafi.IPV4_UNICAST);
             while (next < groups.size() && ctx.channel().isWritable()) {
                 Group g = groups.get(next++);
-                ctx.write(UpdateMessage.of(none, g.attributes(),
-                        new PrefixList(AfiSafi.IPV4_UNICAST, g.size(), g.prefixes(), null, null, null)));
+                ctx.write(UpdateMessage.of(none, g.attributes(), g.prefixes()));
                 sent++;
             }
             if (next == groups.size()) {

@@ -35,9 +35,53 @@ public final class Bird extends BgpDaemon {
                     Pattern.MULTILINE);
 
     private final Map<String, Route> announced = new LinkedHashMap<>();
+    /** Further sessions (same local address and port, other peers): protocols ribbit_peer2, ribbit_peer3, ... */
+    private final List<Peering> more;
 
     public Bird(Peering peering) {
+        this(peering, List.of());
+    }
+
+    /**
+     * A BIRD with one BGP protocol per peering: {@code peering} is {@value #PROTOCOL}, {@code more}
+     * are {@code ribbit_peer2}, {@code ribbit_peer3}, ... (they share the local address and port).
+     */
+    public Bird(Peering peering, List<Peering> more) {
         super(peering);
+        this.more = List.copyOf(more);
+    }
+
+    /** The BGP protocol of session {@code i} (0 = {@link #PROTOCOL}). */
+    static String protocol(int i) {
+        return i == 0 ? PROTOCOL : PROTOCOL + (i + 1);
+    }
+
+    /** Number of sessions (protocols): 1 + the further peerings. */
+    public int sessions() {
+        return 1 + more.size();
+    }
+
+    /** Whether session {@code i}'s protocol is Established. */
+    public boolean established(int i) {
+        Cli.Result r = Cli.run(birdc("show", "protocols", protocol(i)));
+        return r.ok() && r.output().lines().anyMatch(l -> l.startsWith(protocol(i) + " ") && l.contains("Established"));
+    }
+
+    /**
+     * Routes imported from session {@code i}: the {@code Routes: N imported} line of
+     * {@code show protocols all} for its IPv4 and IPv6 channels together (-1 before it has any).
+     */
+    public long importedRoutes(int i) {
+        Cli.Result r = Cli.run(birdc("show", "protocols", "all", protocol(i)));
+        if (!r.ok()) {
+            return -1;
+        }
+        long n = -1;
+        Matcher m = Pattern.compile("Routes:\\s+(\\d+) imported").matcher(r.output());
+        while (m.find()) {
+            n = Math.max(n, 0) + Long.parseLong(m.group(1));
+        }
+        return n;
     }
 
     @Override
@@ -53,7 +97,11 @@ public final class Bird extends BgpDaemon {
     @Override
     protected void writeConfig(Path dir) {
         announced.clear();
-        write(dir.resolve("bird.conf"), config(peering, dir));
+        StringBuilder conf = new StringBuilder(config(peering, dir));
+        for (int i = 0; i < more.size(); i++) {
+            conf.append(protocolConfig(protocol(i + 1), more.get(i)));
+        }
+        write(dir.resolve("bird.conf"), conf.toString());
         writeRoutes(dir);
     }
 
@@ -86,7 +134,14 @@ public final class Bird extends BgpDaemon {
         c.append("  if defined(ribbit_next_hop) then bgp_next_hop = ribbit_next_hop;\n");
         c.append("  if defined(ribbit_med) then bgp_med = ribbit_med;\n");
         c.append("  accept;\n}\n");
-        c.append("protocol bgp ").append(PROTOCOL).append(" {\n");
+        c.append(protocolConfig(PROTOCOL, p));
+        return c.toString();
+    }
+
+    /** One {@code protocol bgp} block for {@code p}. */
+    static String protocolConfig(String name, Peering p) {
+        StringBuilder c = new StringBuilder();
+        c.append("protocol bgp ").append(name).append(" {\n");
         c.append("  local ").append(p.localAddress()).append(" port ").append(p.localPort())
                 .append(" as ").append(p.localAsn()).append(";\n");
         c.append("  neighbor ").append(p.peerAddress());

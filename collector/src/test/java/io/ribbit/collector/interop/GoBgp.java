@@ -164,6 +164,22 @@ public final class GoBgp extends BgpDaemon {
         return state.asInt() == 6 || "ESTABLISHED".equalsIgnoreCase(state.asText());
     }
 
+    /**
+     * Routes accepted from the peer, all families: {@code afi_safis[].state.accepted} of
+     * {@code gobgp -j neighbor X} (-1 when the neighbor cannot be read).
+     */
+    public long acceptedRoutes() {
+        Cli.Result r = Cli.run(gobgp("-j", "neighbor", peering.peerAddress()));
+        if (!r.ok()) {
+            return -1;
+        }
+        long n = 0;
+        for (JsonNode family : json(r.output()).path("afi_safis")) {
+            n += family.path("state").path("accepted").asLong(0);
+        }
+        return n;
+    }
+
     @Override
     public Optional<String> receivedShutdownCommunication() {
         Matcher m = NOTIFICATION_IN_LOG.matcher(log());

@@ -1,4 +1,4 @@
-package io.ribbit.codec.testdata;
+package io.ribbit.codec.mrt;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -13,24 +13,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-import io.ribbit.codec.testdata.Mrt.Bgp4mpMessage;
-import io.ribbit.codec.testdata.Mrt.Header;
-import io.ribbit.codec.testdata.Mrt.Peer;
-import io.ribbit.codec.testdata.Mrt.PeerIndexTable;
-import io.ribbit.codec.testdata.Mrt.Record;
-import io.ribbit.codec.testdata.Mrt.Rib;
-import io.ribbit.codec.testdata.Mrt.RibEntry;
-import io.ribbit.codec.testdata.Mrt.StateChange;
-import io.ribbit.codec.testdata.Mrt.TableDump;
-import io.ribbit.codec.testdata.Mrt.TableDumpEntry;
-import io.ribbit.codec.testdata.Mrt.Unparsed;
+import io.ribbit.codec.mrt.Mrt.Bgp4mpMessage;
+import io.ribbit.codec.mrt.Mrt.Header;
+import io.ribbit.codec.mrt.Mrt.Peer;
+import io.ribbit.codec.mrt.Mrt.PeerIndexTable;
+import io.ribbit.codec.mrt.Mrt.Record;
+import io.ribbit.codec.mrt.Mrt.Rib;
+import io.ribbit.codec.mrt.Mrt.RibEntry;
+import io.ribbit.codec.mrt.Mrt.StateChange;
+import io.ribbit.codec.mrt.Mrt.TableDump;
+import io.ribbit.codec.mrt.Mrt.TableDumpEntry;
+import io.ribbit.codec.mrt.Mrt.Unparsed;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
- * Small streaming MRT reader for tests (RFC 6396; ADD-PATH subtypes from RFC 8050). It splits a
+ * Small streaming MRT reader (RFC 6396; ADD-PATH subtypes from RFC 8050). It splits a
  * dump into records and decodes the MRT framing only; BGP messages and path attributes are handed
- * out as raw bytes for the decoder under test.
+ * out as raw bytes for the codec to decode ({@code MessageCodec.decode},
+ * {@code PathAttributesCodec.decodeMrtRibEntry}). Used by {@code ribbit blast} and by the codec's
+ * tests against the shared MRT test data.
  *
  * <p>Handled: BGP4MP (16) and BGP4MP_ET (17) MESSAGE(_AS4)(_LOCAL)(_ADDPATH) subtypes 1, 4, 6-11 and
  * STATE_CHANGE(_AS4) 0/5; TABLE_DUMP_V2 (13) PEER_INDEX_TABLE, RIB_IPV4/IPV6_UNICAST/MULTICAST,
@@ -309,7 +311,7 @@ public final class MrtReader implements Closeable {
         long dstAs = u16(b);
         String dstIp = ip(b, 4);
         return new Bgp4mpMessage(h, srcAs, dstAs, 0, 1, srcIp, dstIp, false, false, false, true,
-                "legacy MRT type 5: body only in file, header synthesised", HexStreams.withHeader(msgType, rest(b)));
+                "legacy MRT type 5: body only in file, header synthesised", withHeader(msgType, rest(b)));
     }
 
     private Record peerIndexTable(Header h, ByteBuffer b) {
@@ -399,6 +401,17 @@ public final class MrtReader implements Closeable {
         byte[] a = new byte[len];
         b.get(a);
         return Mrt.formatAddress(a);
+    }
+
+    /** A full BGP message (all-ones marker, length, type) around a legacy record's body. */
+    private static byte[] withHeader(int type, byte[] body) {
+        byte[] m = new byte[19 + body.length];
+        Arrays.fill(m, 0, 16, (byte) 0xff);
+        m[16] = (byte) (m.length >> 8);
+        m[17] = (byte) m.length;
+        m[18] = (byte) type;
+        System.arraycopy(body, 0, m, 19, body.length);
+        return m;
     }
 
     private static byte[] rest(ByteBuffer b) {

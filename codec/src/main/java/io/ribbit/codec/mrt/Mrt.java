@@ -1,13 +1,12 @@
-package io.ribbit.codec.testdata;
+package io.ribbit.codec.mrt;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Record model of {@link MrtReader} (MRT, RFC 6396; ADD-PATH subtypes RFC 8050) and small formatting
- * helpers shared by the test-data loaders. Byte arrays are exposed as-is (records compare them by
- * identity); treat them as read-only.
+ * Record model of {@link MrtReader} (MRT, RFC 6396; ADD-PATH subtypes RFC 8050) and the address
+ * formatting its records use. Byte arrays are exposed as-is (records compare them by identity);
+ * treat them as read-only.
  *
  * <p>MRT types: 12 TABLE_DUMP, 13 TABLE_DUMP_V2, 16 BGP4MP, 17 BGP4MP_ET (header followed by a 4-byte
  * microsecond field that is counted in the length), deprecated 5 BGP. BGP4MP subtypes: 0
@@ -19,24 +18,6 @@ import java.util.Map;
 public final class Mrt {
 
     private Mrt() {}
-
-    /**
-     * Files whose <em>plain</em> BGP4MP_MESSAGE_AS4 UPDATEs carry ADD-PATH encoded NLRI (4-byte path id
-     * before each prefix), negotiated in the OPENs of the same file (SOURCES.md caveat 2): BIRD dumps
-     * from before the _ADDPATH subtypes existed. Value: the AFI/SAFIs concerned. Beware: a received
-     * OPEN advertising capability 69 is <em>not</em> enough to decide: {@code quagga_bgp.mrt}
-     * (peer advertises 69 send/receive for IPv4+IPv6 unicast) and {@code openbgpd_bgp.mrt}
-     * (69 for 1/1 and 1/128) carry plain NLRI, because the collector side did not negotiate it and
-     * MRT files only hold the received OPEN.
-     */
-    public static final Map<String, String> ADD_PATH_IN_PLAIN_SUBTYPES = Map.of(
-            "bird_bgp.mrt", "IPv4 unicast (body NLRI) and IPv6 unicast (MP_REACH/MP_UNREACH)",
-            "bird6_bgp.mrt", "IPv6 unicast (MP_REACH/MP_UNREACH)");
-
-    /** Whether NLRI in this message record must be decoded with ADD-PATH path ids. */
-    public static boolean addPathNlri(String mrtFileName, Bgp4mpMessage m) {
-        return m.addPath() || ADD_PATH_IN_PLAIN_SUBTYPES.containsKey(mrtFileName);
-    }
 
     /**
      * MRT common header. {@code offset}: file offset (decompressed) of the record; {@code length}: as
@@ -157,8 +138,7 @@ public final class Mrt {
      * the first longest run of zero groups compressed <em>even if it is a single group</em>
      * ({@code 2001:7f8:30::2:1:0:8447}), IPv4-mapped as {@code ::ffff:1.2.3.4} and IPv4-compatible
      * (first 96 bits zero, value &gt; 1) as {@code ::1.2.3.4}. MRT record strings use this form so
-     * they compare equal to bgpdump output; tshark prints RFC 5952 ({@link #formatAddressRfc5952}).
-     * Compare across tools with {@link #canonicalAddress(String)}.
+     * they compare equal to bgpdump output (tshark and {@code inet_ntop} print RFC 5952).
      */
     public static String formatAddress(byte[] a) {
         if (a.length == 4) {
@@ -171,85 +151,6 @@ public final class Mrt {
             return "::" + (w[5] == 0xffff ? "ffff:" : "") + formatAddress(java.util.Arrays.copyOfRange(a, 12, 16));
         }
         return groups(w, longestZeroRun(w, 1));
-    }
-
-    /** RFC 5952 / {@code inet_ntop} form (what tshark prints): a single zero group is not compressed. */
-    public static String formatAddressRfc5952(byte[] a) {
-        if (a.length == 4) {
-            return formatAddress(a);
-        }
-        int[] w = words(a);
-        if (w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0xffff) {
-            return "::ffff:" + formatAddress(java.util.Arrays.copyOfRange(a, 12, 16));
-        }
-        return groups(w, longestZeroRun(w, 2));
-    }
-
-    /**
-     * Canonical RFC 5952 text for an IPv4/IPv6 address or {@code addr/len} prefix given in any valid
-     * textual form (no DNS), e.g. {@code "2001:7f8:30::2:1:0:8447"} and
-     * {@code "2001:7f8:30:0:2:1:0:8447"} both give the latter. Use it to compare bgpdump, tshark,
-     * ExaBGP and our own output.
-     */
-    public static String canonicalAddress(String text) {
-        String t = text.strip();
-        int slash = t.indexOf('/');
-        String suffix = slash < 0 ? "" : t.substring(slash);
-        String addr = slash < 0 ? t : t.substring(0, slash);
-        return formatAddressRfc5952(parseAddress(addr)) + suffix;
-    }
-
-    /** Parses a textual IPv4 or IPv6 address (incl. {@code ::} and embedded dotted quads) into 4/16 bytes. */
-    public static byte[] parseAddress(String s) {
-        if (!s.contains(":")) {
-            String[] p = s.split("\\.");
-            if (p.length != 4) {
-                throw new IllegalArgumentException("bad IPv4 address: " + s);
-            }
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int v = Integer.parseInt(p[i]);
-                if (v < 0 || v > 255) {
-                    throw new IllegalArgumentException("bad IPv4 address: " + s);
-                }
-                b[i] = (byte) v;
-            }
-            return b;
-        }
-        int dc = s.indexOf("::");
-        List<String> head = hexGroups(dc < 0 ? s : s.substring(0, dc));
-        List<String> tail = dc < 0 ? List.of() : hexGroups(s.substring(dc + 2));
-        byte[] out = new byte[16];
-        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream(), t = new java.io.ByteArrayOutputStream();
-        for (String g : head) {
-            writeGroup(h, g);
-        }
-        for (String g : tail) {
-            writeGroup(t, g);
-        }
-        if (h.size() + t.size() > 16 || (dc < 0 && h.size() != 16)) {
-            throw new IllegalArgumentException("bad IPv6 address: " + s);
-        }
-        System.arraycopy(h.toByteArray(), 0, out, 0, h.size());
-        System.arraycopy(t.toByteArray(), 0, out, 16 - t.size(), t.size());
-        return out;
-    }
-
-    private static List<String> hexGroups(String s) {
-        return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
-    }
-
-    private static void writeGroup(java.io.ByteArrayOutputStream o, String g) {
-        if (g.contains(".")) {
-            o.writeBytes(parseAddress(g));
-            return;
-        }
-        int v = Integer.parseInt(g, 16);
-        if (g.isEmpty() || g.length() > 4) {
-            throw new IllegalArgumentException("bad IPv6 group: " + g);
-        }
-        o.write(v >> 8);
-        o.write(v);
     }
 
     private static int[] words(byte[] a) {
