@@ -439,7 +439,7 @@ public final class QueryApi {
             if (next == batch.size()) {
                 if (more && (limit < 0 || count < limit)) {
                     AdjRibIn rib = peer.rib();
-                    int n = limit < 0 ? RibScan.batchSize(rib.size(family)) : limit;
+                    int n = limit < 0 ? RibScan.batchSize() : limit;
                     batch = RibScan.after(rib, family, after, n + 1);
                     next = 0;
                     more = batch.size() > n;

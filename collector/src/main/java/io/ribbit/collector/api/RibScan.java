@@ -27,11 +27,11 @@ final class RibScan {
     }
 
     /**
-     * Internal batch for {@code all=true}: a sixteenth of the table, at least 10,000 and at most
-     * 100,000 routes, so a full table takes about sixteen passes and memory stays bounded.
+     * Internal batch for {@code all=true}: the largest page ({@link QueryApi#MAX_LIMIT}), so a
+     * table of N routes takes N / 100,000 passes and memory stays that of one full page.
      */
-    static int batchSize(int tableSize) {
-        return Math.max(10_000, Math.min(QueryApi.MAX_LIMIT, tableSize / 16));
+    static int batchSize() {
+        return QueryApi.MAX_LIMIT;
     }
 
     /** Up to {@code n} routes of {@code family} whose keys follow {@code after} (null: from the start), in order. */

@@ -8,9 +8,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -111,6 +113,7 @@ public final class HttpServer implements AutoCloseable {
     public InetSocketAddress start(InetSocketAddress bind, EventLoopGroup group, Transport transport)
             throws InterruptedException {
         ServerBootstrap sb = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
+                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -131,15 +134,43 @@ public final class HttpServer implements AutoCloseable {
             } else {
                 r = dispatch(req);
             }
-            if (r.stream() != null) {
-                writeStream(ctx, req, r);
+            boolean head = req.method().equals(HttpMethod.HEAD);
+            ByteBuf body;
+            int length;
+            if (r.stream() != null && head) {
+                closeQuietly(r.stream());
+                writeStream(ctx, req, r, true, null);
                 return;
+            } else if (r.stream() != null) {
+                // The first chunk now: a body that fits in it goes out whole, with a Content-Length.
+                ChunkedInput<ByteBuf> in = r.stream();
+                ByteBuf first = null;
+                boolean end = true;
+                try {
+                    first = in.readChunk(ctx.alloc());
+                    end = in.isEndOfInput();
+                } catch (Exception e) {
+                    if (first != null) {
+                        first.release();
+                        first = null;
+                    }
+                    r = Response.text(500, "internal error: " + e + "\n");
+                }
+                if (r.stream() != null && !end) {
+                    writeStream(ctx, req, r, false, first);
+                    return;
+                }
+                closeQuietly(in);
+                body = first != null ? first : Unpooled.wrappedBuffer(r.body());
+                length = body.readableBytes();
+            } else {
+                body = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
+                length = r.body().length;
             }
-            ByteBuf body = req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
             FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                     body);
             headers(resp, r);
-            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (keepAlive) {
                 resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -169,12 +200,14 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
-         * Headers, then the body chunk by chunk as the channel becomes writable (ChunkedWriteHandler
-         * reads the next chunk only then: back-pressure). A stream that fails half-way cannot change
-         * the status any more, so the connection is closed without the terminating chunk and the
-         * client sees a truncated response, not a complete one.
+         * Headers, {@code first} (the first chunk, already read, or null), then the rest
+         * chunk by chunk as the channel becomes writable (ChunkedWriteHandler reads the next chunk
+         * only then: back-pressure). A stream that fails half-way cannot change the status any
+         * more, so the connection is closed without the terminating chunk and the client sees a
+         * truncated response, not a complete one. With {@code headOnly} (HEAD) the headers alone.
          */
-        private void writeStream(ChannelHandlerContext ctx, FullHttpRequest req, Response r) {
+        private void writeStream(ChannelHandlerContext ctx, FullHttpRequest req, Response r, boolean headOnly,
+                ByteBuf first) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
             headers(head, r);
             HttpUtil.setTransferEncodingChunked(head, true);
@@ -184,10 +217,12 @@ public final class HttpServer implements AutoCloseable {
             }
             ctx.write(head);
             ChannelFuture done;
-            if (req.method().equals(HttpMethod.HEAD)) {
-                closeQuietly(r.stream());
+            if (headOnly) {
                 done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             } else {
+                if (first != null) {
+                    ctx.write(new DefaultHttpContent(first));
+                }
                 done = ctx.writeAndFlush(new HttpChunkedInput(r.stream()));
             }
             done.addListener((ChannelFuture f) -> {
