@@ -12,13 +12,6 @@ import io.ribbit.rib.RouteKey;
  */
 record Prefix(AfiSafi family, long high, long low, int length) {
 
-    /** Malformed input (the API answers 400 with the message). */
-    static final class BadInput extends IllegalArgumentException {
-        BadInput(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Parses {@code 192.0.2.0/24} or {@code 2001:db8::/32} for {@code family} (null: IPv4 or IPv6
      * unicast by the address). Host bits must be clear. IP literals only, never a DNS lookup.
@@ -26,7 +19,7 @@ record Prefix(AfiSafi family, long high, long low, int length) {
     static Prefix parse(String text, AfiSafi family) {
         int slash = text.indexOf('/');
         if (slash < 0) {
-            throw new BadInput("bad prefix " + quote(text) + ": expected ADDRESS/LENGTH, e.g. 192.0.2.0/24");
+            throw new BadRequest("bad prefix " + quote(text) + ": expected ADDRESS/LENGTH, e.g. 192.0.2.0/24");
         }
         byte[] a = address(text.substring(0, slash), "prefix " + quote(text));
         int max = a.length * 8;
@@ -38,11 +31,11 @@ record Prefix(AfiSafi family, long high, long low, int length) {
             len = -1;
         }
         if (len < 0 || len > max) {
-            throw new BadInput("bad prefix " + quote(text) + ": length must be 0.." + max);
+            throw new BadRequest("bad prefix " + quote(text) + ": length must be 0.." + max);
         }
         Prefix p = of(a, len, family(a, family));
         if (hostBits(a, len)) {
-            throw new BadInput("bad prefix " + quote(text) + ": host bits set (did you mean " + p.text() + "?)");
+            throw new BadRequest("bad prefix " + quote(text) + ": host bits set (did you mean " + p.text() + "?)");
         }
         return p;
     }
@@ -56,7 +49,7 @@ record Prefix(AfiSafi family, long high, long low, int length) {
     private static byte[] address(String text, String what) {
         byte[] a = NetUtil.createByteArrayFromIpAddressString(text);
         if (a == null || text.indexOf('%') >= 0) {
-            throw new BadInput("bad " + what + ": not an IPv4 or IPv6 address");
+            throw new BadRequest("bad " + what + ": not an IPv4 or IPv6 address");
         }
         return a;
     }
@@ -66,7 +59,7 @@ record Prefix(AfiSafi family, long high, long low, int length) {
             return a.length == 4 ? AfiSafi.IPV4_UNICAST : AfiSafi.IPV6_UNICAST;
         }
         if ((a.length == 4) != family.isIpv4()) {
-            throw new BadInput("family " + family.name() + " does not match an IPv" + (a.length == 4 ? 4 : 6)
+            throw new BadRequest("family " + family.name() + " does not match an IPv" + (a.length == 4 ? 4 : 6)
                     + " address");
         }
         return family;

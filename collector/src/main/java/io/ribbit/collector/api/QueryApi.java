@@ -56,7 +56,8 @@ public final class QueryApi {
 
     private final PeerRegistry peers;
     private final long localAs;
-    private final JsonFactory json = new JsonFactory();
+    /** Thread-safe; generators are made per response. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     public QueryApi(PeerRegistry peers, long localAs) {
         this.peers = peers;
@@ -96,7 +97,7 @@ public final class QueryApi {
                 return peerDetail(p);
             }
             return routes(p, q);
-        } catch (Prefix.BadInput e) {
+        } catch (BadRequest e) {
             return error(400, e.getMessage());
         }
     }
@@ -230,18 +231,18 @@ public final class QueryApi {
         AfiSafi family = family(param(q, "family"), AfiSafi.IPV4_UNICAST, false);
         String allText = param(q, "all");
         if (allText != null && !allText.equals("true") && !allText.equals("false")) {
-            throw new Prefix.BadInput("bad all: " + clip(allText) + " (true or false)");
+            throw new BadRequest("bad all: " + clip(allText) + " (true or false)");
         }
         boolean all = "true".equals(allText);
         String limitText = param(q, "limit");
         if (all && limitText != null) {
-            throw new Prefix.BadInput("limit and all=true exclude each other");
+            throw new BadRequest("limit and all=true exclude each other");
         }
         int limit = limitText == null ? DEFAULT_LIMIT : intParam("limit", limitText, 1, MAX_LIMIT,
                 "; all=true for the whole table");
         String cursorText = param(q, "cursor");
         RouteKey after = cursorText == null || cursorText.isEmpty() ? null : RouteCursor.decode(cursorText, family);
-        return Response.stream(200, JSON_TYPE, new RouteDump(json, p, family, after, all ? -1 : limit));
+        return Response.stream(200, JSON_TYPE, new RouteDump(JSON, p, family, after, all ? -1 : limit));
     }
 
     // ---------------------------------------------------------------- lookups
@@ -251,7 +252,7 @@ public final class QueryApi {
         String prefixText = param(q, "prefix");
         String ipText = param(q, "ip");
         if ((prefixText == null) == (ipText == null)) {
-            throw new Prefix.BadInput("give exactly one of prefix=P or ip=A");
+            throw new BadRequest("give exactly one of prefix=P or ip=A");
         }
         AfiSafi family = family(param(q, "family"), null, true);
         String match = param(q, "match");
@@ -259,17 +260,17 @@ public final class QueryApi {
             match = "exact";
         }
         if (ipText != null && !match.equals("exact")) {
-            throw new Prefix.BadInput("match applies to prefix=, not ip= (an address is a longest-prefix match)");
+            throw new BadRequest("match applies to prefix=, not ip= (an address is a longest-prefix match)");
         }
         Lookup.Match m = switch (match) {
             case "exact" -> Lookup.Match.EXACT;
             case "more-specific" -> Lookup.Match.MORE_SPECIFIC;
             case "less-specific" -> Lookup.Match.LESS_SPECIFIC;
-            default -> throw new Prefix.BadInput("bad match: " + clip(match) + " (exact, more-specific, less-specific)");
+            default -> throw new BadRequest("bad match: " + clip(match) + " (exact, more-specific, less-specific)");
         };
         String limitText = param(q, "limit");
         if (limitText != null && m != Lookup.Match.MORE_SPECIFIC) {
-            throw new Prefix.BadInput("limit applies to match=more-specific only");
+            throw new BadRequest("limit applies to match=more-specific only");
         }
         int limit = limitText == null ? DEFAULT_LOOKUP_LIMIT : intParam("limit", limitText, 1, MAX_LOOKUP_LIMIT, "");
         Lookup lookup = new Lookup(sortedPeers(), localAs);
@@ -285,7 +286,7 @@ public final class QueryApi {
             };
         }
         String[] query = ipText != null ? new String[] {"ip", ipText} : new String[] {"prefix", prefixText, "match", match};
-        return Response.stream(200, JSON_TYPE, new LookupStream(json, query, r));
+        return Response.stream(200, JSON_TYPE, new LookupStream(JSON, query, r));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -300,14 +301,14 @@ public final class QueryApi {
         }
         AfiSafi f = AfiSafi.parse(text);
         if (f == null) {
-            throw new Prefix.BadInput("unknown family: " + clip(text) + " (e.g. ipv4-unicast, ipv6-unicast)");
+            throw new BadRequest("unknown family: " + clip(text) + " (e.g. ipv4-unicast, ipv6-unicast)");
         }
         if (!f.hasPrefixNlri()) {
-            throw new Prefix.BadInput("unsupported family: " + f.name() + " (routes are kept for IPv4/IPv6 unicast,"
+            throw new BadRequest("unsupported family: " + f.name() + " (routes are kept for IPv4/IPv6 unicast,"
                     + " multicast, labeled-unicast and mpls-vpn)");
         }
         if (lookup && f.isVpn()) {
-            throw new Prefix.BadInput("family " + f.name() + " has route distinguishers: list it with "
+            throw new BadRequest("family " + f.name() + " has route distinguishers: list it with "
                     + "/api/peers/{peer}/routes?family=" + f.name());
         }
         return f;
@@ -317,7 +318,7 @@ public final class QueryApi {
     private static void allow(Map<String, List<String>> q, String... names) {
         for (String k : q.keySet()) {
             if (!Arrays.asList(names).contains(k)) {
-                throw new Prefix.BadInput("unknown parameter: " + clip(k) + (names.length == 0 ? " (none taken)"
+                throw new BadRequest("unknown parameter: " + clip(k) + (names.length == 0 ? " (none taken)"
                         : " (taken: " + String.join(", ", names) + ")"));
             }
         }
@@ -330,7 +331,7 @@ public final class QueryApi {
             return null;
         }
         if (v.size() > 1) {
-            throw new Prefix.BadInput("parameter " + name + " given " + v.size() + " times");
+            throw new BadRequest("parameter " + name + " given " + v.size() + " times");
         }
         return v.get(0);
     }
@@ -341,7 +342,7 @@ public final class QueryApi {
             v = Long.parseLong(text);
         }
         if (v < min || v > max) {
-            throw new Prefix.BadInput("bad " + name + ": " + clip(text) + " (" + min + ".." + max + hint + ")");
+            throw new BadRequest("bad " + name + ": " + clip(text) + " (" + min + ".." + max + hint + ")");
         }
         return (int) v;
     }
@@ -358,7 +359,7 @@ public final class QueryApi {
     /** A small document (the peer list, one peer) built in memory. */
     private Response small(Writer w) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = json.createGenerator(out)) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             w.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not reached: in memory
@@ -369,7 +370,7 @@ public final class QueryApi {
 
     static Response error(int status, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("error", message);
             g.writeEndObject();

@@ -51,19 +51,19 @@ final class RouteCursor {
             raw = null;
         }
         if (raw == null || raw.length != SIZE || raw[0] != VERSION) {
-            throw new Prefix.BadInput("bad cursor: use the next_cursor of a previous page, unchanged");
+            throw new BadRequest("bad cursor: use the next_cursor of a previous page, unchanged");
         }
         ByteBuffer b = ByteBuffer.wrap(raw, 1, SIZE - 1);
         int afi = b.getShort() & 0xffff;
         int safi = b.get() & 0xff;
         if (afi != family.afi() || safi != family.safi()) {
-            throw new Prefix.BadInput("bad cursor: it belongs to another family than " + family.name());
+            throw new BadRequest("bad cursor: it belongs to another family than " + family.name());
         }
         long high = b.getLong();
         long low = b.getLong();
         int length = b.get() & 0xff;
         if (length > (family.isIpv6() ? 128 : 32)) {
-            throw new Prefix.BadInput("bad cursor: use the next_cursor of a previous page, unchanged");
+            throw new BadRequest("bad cursor: use the next_cursor of a previous page, unchanged");
         }
         return new RouteKey(family, high, low, length, b.getInt(), b.getLong());
     }

@@ -42,7 +42,7 @@ class PrefixTest {
         "10.0.0.0/08x", "a.b.c.d/8", "2001:db8::1/64", "2001:db8::/129", "/8", "", "10.0.0.0/1000000000000"})
     @DisplayName("refuses malformed prefixes, host bits and lengths out of range")
     void refuses(String text) {
-        Prefix.BadInput e = assertThrows(Prefix.BadInput.class, () -> Prefix.parse(text, null));
+        BadRequest e = assertThrows(BadRequest.class, () -> Prefix.parse(text, null));
         assertTrue(e.getMessage().startsWith("bad prefix"), e.getMessage());
     }
 
@@ -50,15 +50,15 @@ class PrefixTest {
     @DisplayName("host bits: the message names the prefix meant")
     void hostBitsHint() {
         assertEquals("bad prefix \"10.0.0.1/24\": host bits set (did you mean 10.0.0.0/24?)",
-                assertThrows(Prefix.BadInput.class, () -> Prefix.parse("10.0.0.1/24", null)).getMessage());
+                assertThrows(BadRequest.class, () -> Prefix.parse("10.0.0.1/24", null)).getMessage());
     }
 
     @Test
     @DisplayName("a family that does not match the address is refused")
     void familyMismatch() {
-        assertThrows(Prefix.BadInput.class, () -> Prefix.parse("10.0.0.0/8", AfiSafi.IPV6_UNICAST));
-        assertThrows(Prefix.BadInput.class, () -> Prefix.host("2001:db8::1", AfiSafi.IPV4_UNICAST));
-        assertThrows(Prefix.BadInput.class, () -> Prefix.host("example.net", null));
+        assertThrows(BadRequest.class, () -> Prefix.parse("10.0.0.0/8", AfiSafi.IPV6_UNICAST));
+        assertThrows(BadRequest.class, () -> Prefix.host("2001:db8::1", AfiSafi.IPV4_UNICAST));
+        assertThrows(BadRequest.class, () -> Prefix.host("example.net", null));
     }
 
     @Test
@@ -93,9 +93,9 @@ class PrefixTest {
     void cursor() {
         RouteKey k = new RouteKey(AfiSafi.IPV6_UNICAST, 0xfe80000000000000L, 5, 64, -2, 0);
         assertEquals(k, RouteCursor.decode(RouteCursor.encode(k), AfiSafi.IPV6_UNICAST));
-        assertThrows(Prefix.BadInput.class, () -> RouteCursor.decode(RouteCursor.encode(k), AfiSafi.IPV4_UNICAST));
-        assertThrows(Prefix.BadInput.class, () -> RouteCursor.decode("AAAA", AfiSafi.IPV6_UNICAST));
-        assertThrows(Prefix.BadInput.class, () -> RouteCursor.decode("!!", AfiSafi.IPV6_UNICAST));
+        assertThrows(BadRequest.class, () -> RouteCursor.decode(RouteCursor.encode(k), AfiSafi.IPV4_UNICAST));
+        assertThrows(BadRequest.class, () -> RouteCursor.decode("AAAA", AfiSafi.IPV6_UNICAST));
+        assertThrows(BadRequest.class, () -> RouteCursor.decode("!!", AfiSafi.IPV6_UNICAST));
         List<RouteKey> sorted = new ArrayList<>(List.of(
                 Prefix.parse("192.0.2.0/24", null).key(0),
                 Prefix.parse("10.0.0.0/8", null).key(0),
