@@ -2,6 +2,7 @@ package io.ribbit.collector.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -223,7 +225,7 @@ public final class HttpServer implements AutoCloseable {
                 if (first != null) {
                     ctx.write(new DefaultHttpContent(first));
                 }
-                done = ctx.writeAndFlush(new HttpChunkedInput(r.stream()));
+                done = ctx.writeAndFlush(new HttpChunkedInput(new Fair(r.stream(), ctx)));
             }
             done.addListener((ChannelFuture f) -> {
                 if (!f.isSuccess() || !keepAlive) {
@@ -249,6 +251,68 @@ public final class HttpServer implements AutoCloseable {
             } catch (Exception e) {
                 // nothing was read from it
             }
+        }
+    }
+
+    /**
+     * Keeps one streamed response from holding the HTTP event loop: ChunkedWriteHandler reads
+     * chunks for as long as the channel stays writable, which on a fast client is the whole
+     * body. After about a millisecond of producing, this reports "no chunk yet" and resumes the
+     * transfer from a task scheduled on the loop, so the other connections' I/O runs in between.
+     */
+    private static final class Fair implements ChunkedInput<ByteBuf> {
+        private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+        private final ChunkedInput<ByteBuf> in;
+        private final ChannelHandlerContext ctx;
+        private long sliceStart;
+
+        Fair(ChunkedInput<ByteBuf> in, ChannelHandlerContext ctx) {
+            this.in = in;
+            this.ctx = ctx;
+        }
+
+        @Override
+        public ByteBuf readChunk(ByteBufAllocator alloc) throws Exception {
+            long now = System.nanoTime();
+            if (sliceStart == 0) {
+                sliceStart = now;
+            } else if (now - sliceStart > SLICE_NANOS) {
+                sliceStart = 0;
+                ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+                if (writer != null) {
+                    // Scheduled, not executed: the loop's task pass runs what execute() queues at
+                    // once, which would keep I/O waiting; a due scheduled task waits for the next pass.
+                    ctx.executor().schedule(writer::resumeTransfer, 0, TimeUnit.NANOSECONDS);
+                    return null;
+                }
+            }
+            return in.readChunk(alloc);
+        }
+
+        @Override
+        @Deprecated
+        public ByteBuf readChunk(ChannelHandlerContext c) throws Exception {
+            return readChunk(c.alloc());
+        }
+
+        @Override
+        public boolean isEndOfInput() throws Exception {
+            return in.isEndOfInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+        }
+
+        @Override
+        public long length() {
+            return in.length();
+        }
+
+        @Override
+        public long progress() {
+            return in.progress();
         }
     }
 

@@ -38,8 +38,9 @@ import java.util.zip.GZIPOutputStream;
  * table prefix; each over one HTTP/1.1 keep-alive connection (a minimal blocking client, so the
  * figures are the server's and the loopback's, not a client library's), then the same three as direct calls
  * of {@link Lookup} (service time without HTTP). Latencies are reported for the ingest phase
- * (first route to full table) and for an idle phase after it, and a full {@code all=true} dump
- * is timed at the end.
+ * (first route to full table), for an idle phase after it, and while a second peer sends the
+ * same table and the first peer's table is dumped ({@code all=true}) on another connection; the
+ * dump is also timed alone, with the old generation's growth.
  *
  * <p>Arguments: {@code [N (default 1000000)] [idle seconds (default 10)]}.
  */
@@ -111,6 +112,9 @@ public final class LookupLatencyBench {
                   - address: 127.0.0.2
                     remote-as: 64500
                     families: [ipv4-unicast]
+                  - address: 127.0.0.3
+                    remote-as: 64500
+                    families: [ipv4-unicast]
                 """;
         Transport transport = Transport.best();
         EventLoopGroup speakerLoop = transport.newGroup(1, "bench-speaker");
@@ -171,43 +175,97 @@ public final class LookupLatencyBench {
                 cycle(conn, direct, samples, rnd, httpIdle, directIdle);
             }
 
+            // Phase 3: the whole table dumped (all=true), nothing else running: speed and old-generation growth.
+            long[] alone = dump(client, base);
+            System.out.printf(Locale.ROOT, "dump all=true, alone: %,d bytes, ~%,d objects, %.2f s (%.0f routes/s);"
+                    + " old generation peak %,d MiB over %,d MiB before%n", alone[0], alone[1], alone[2] / 1e9,
+                    n / (alone[2] / 1e9), alone[4] >> 20, alone[3] >> 20);
+
+            // Phase 4: a second peer sends the same table while the first one's is dumped on another
+            // connection, and the lookups go on (now over two peers).
+            TableSpeaker second;
+            try (InputStream in = new ByteArrayInputStream(table)) {
+                second = new TableSpeaker(64500, 0x7f000003, 0x7f000003, in);
+            }
+            Peer peer2 = d.peers().peer(InetAddress.getByName("127.0.0.3"));
+            java.util.concurrent.CompletableFuture<long[]> during = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return dump(client, base);
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            long t4 = System.nanoTime();
+            second.start(speakerLoop, transport, new InetSocketAddress("127.0.0.3", 0),
+                    d.peers().listenAddresses().get(0));
+            Samples httpBoth = new Samples();
+            Samples directBoth = new Samples();
+            long secondFull = 0;
+            while (!during.isDone() || secondFull == 0) {
+                if (secondFull == 0 && peer2.rib().size() >= n) {
+                    secondFull = System.nanoTime();
+                }
+                if (System.nanoTime() - t4 > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException("phase 4 not over after 10 minutes");
+                }
+                cycle(conn, direct, samples, rnd, httpBoth, directBoth);
+            }
+            long[] both = during.get();
+            System.out.printf(Locale.ROOT, "dump all=true while 127.0.0.3 sends its table: %,d bytes, ~%,d objects,"
+                    + " %.2f s; 127.0.0.3's %,d routes in %.2f s%n", both[0], both[1], both[2] / 1e9, n,
+                    (secondFull - t4) / 1e9);
+            second.close();
+
             System.out.println();
             System.out.println("| phase | lookup | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             System.out.print(httpIngest.report("HTTP, during ingest"));
             System.out.print(httpIdle.report("HTTP, table loaded"));
+            System.out.print(httpBoth.report("HTTP, dump + 2nd peer ingest"));
             System.out.print(directIngest.report("direct, during ingest"));
             System.out.print(directIdle.report("direct, table loaded"));
-
-            Runtime rt = Runtime.getRuntime();
-            System.gc();
-            long heapBefore = rt.totalMemory() - rt.freeMemory();
-            long t = System.nanoTime();
-            HttpResponse<InputStream> dump = client.send(HttpRequest.newBuilder(URI.create(base
-                    + "/api/peers/127.0.0.2/routes?all=true")).timeout(Duration.ofMinutes(5)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            long bytes = 0;
-            long newlinesOrRoutes = 0;
-            byte[] buf = new byte[1 << 16];
-            try (InputStream body = dump.body()) {
-                for (int r; (r = body.read(buf)) > 0; ) {
-                    bytes += r;
-                    for (int i = 0; i < r; i++) {
-                        if (buf[i] == '{') {
-                            newlinesOrRoutes++;
-                        }
-                    }
-                }
-            }
-            double dumpSeconds = (System.nanoTime() - t) / 1e9;
-            long heapAfter = rt.totalMemory() - rt.freeMemory();
-            System.out.printf(Locale.ROOT, "%ndump all=true: HTTP %d, %,d bytes, ~%,d objects, %.2f s (%.0f routes/s);"
-                    + " heap %,d MiB before, %,d MiB after (not collected in between)%n", dump.statusCode(), bytes,
-                    newlinesOrRoutes, dumpSeconds, n / dumpSeconds, heapBefore >> 20, heapAfter >> 20);
+            System.out.print(directBoth.report("direct, dump + 2nd peer ingest"));
             speaker.close();
         } finally {
             speakerLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * Reads {@code all=true} of 127.0.0.2 to the end; returns bytes, objects ('{' count), nanoseconds,
+     * old-generation use before, and its peak during the dump (peaks reset first).
+     */
+    private static long[] dump(HttpClient client, String base) throws Exception {
+        java.lang.management.MemoryPoolMXBean old = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+                .stream().filter(p -> p.getName().contains("Old Gen") || p.getName().contains("Tenured"))
+                .findFirst().orElse(null);
+        long oldBefore = old == null ? 0 : old.getUsage().getUsed();
+        if (old != null) {
+            old.resetPeakUsage();
+        }
+        long t = System.nanoTime();
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base
+                + "/api/peers/127.0.0.2/routes?all=true")).timeout(Duration.ofMinutes(10)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long bytes = 0;
+        long objects = 0;
+        byte[] buf = new byte[1 << 16];
+        try (InputStream body = r.body()) {
+            for (int k; (k = body.read(buf)) > 0; ) {
+                bytes += k;
+                for (int i = 0; i < k; i++) {
+                    if (buf[i] == '{') {
+                        objects++;
+                    }
+                }
+            }
+        }
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("dump: HTTP " + r.statusCode());
+        }
+        long nanos = System.nanoTime() - t;
+        return new long[] {bytes, objects, nanos, oldBefore, old == null ? 0 : old.getPeakUsage().getUsed()};
     }
 
     private static void warmUp(KeepAlive conn, Lookup direct) throws Exception {
