@@ -19,10 +19,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.NetUtil;
 import io.ribbit.codec.capability.Capability;
 import io.ribbit.codec.message.OpenMessage;
 import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.collector.api.LookingGlass;
+import io.ribbit.collector.api.QueryApi;
 import io.ribbit.collector.config.EventSinkConfig;
 import io.ribbit.collector.config.RibbitConfig;
 import io.ribbit.collector.event.EventBus;
@@ -35,9 +36,7 @@ import io.ribbit.collector.peer.SessionState;
 import io.ribbit.collector.peer.Transport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +64,7 @@ public final class Daemon implements AutoCloseable {
     private final EventBus events;
     private final PeerRegistry peers;
     private final HttpServer http = new HttpServer();
+    private final QueryApi api;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private InetSocketAddress httpAddress;
     private volatile boolean ready;
@@ -89,6 +89,7 @@ public final class Daemon implements AutoCloseable {
         this.boss = transport.newGroup(1, "ribbit-accept");
         this.workers = transport.newGroup(threads, "ribbit-peer");
         this.peers = new PeerRegistry(config, registry, events, transport, boss, workers);
+        this.api = new QueryApi(peers, config.localAs());
         registerGlobalMeters();
     }
 
@@ -143,10 +144,12 @@ public final class Daemon implements AutoCloseable {
             http.get("/health", () -> HttpServer.Response.text(closed ? 503 : 200, closed ? "stopping\n" : "ok\n"));
             http.get("/ready", () -> ready && !closed ? HttpServer.Response.text(200, "ready\n")
                     : HttpServer.Response.text(503, "not ready\n"));
+            http.prefix("/api/", api::handle);
             http.prefix(PEERS_API, this::peersApi);
+            LookingGlass.register(http);
             httpAddress = http.start(config.http().socketAddress(), boss, transport);
-            LOG.info("HTTP on http://{}:{}/ (/metrics, /health, /ready, POST /api/peers/PEER/refresh)", httpAddress.getHostString(),
-                    httpAddress.getPort());
+            LOG.info("HTTP on http://{}:{}/ (looking glass /, /api/, /metrics, /health, /ready)",
+                    httpAddress.getHostString(), httpAddress.getPort());
         }
         if (config.warmup() > 0) {
             Warmup.run(config.warmup(), config.name());
@@ -163,21 +166,13 @@ public final class Daemon implements AutoCloseable {
     private HttpServer.Response peersApi(HttpMethod method, QueryStringDecoder uri, String body) {
         String[] rest = uri.path().substring(PEERS_API.length()).split("/", -1);
         if (rest.length != 2 || !rest[1].equals("refresh")) {
-            return jsonError(404, "not found: " + uri.path());
+            return api.handle(method, uri, body); // the query API: GET /api/peers/{peer}[/routes]
         }
         if (!method.equals(HttpMethod.POST)) {
             return jsonError(405, "method not allowed: use POST");
         }
-        // An IP literal only: never a DNS lookup on the HTTP event loop.
-        byte[] ip = NetUtil.createByteArrayFromIpAddressString(rest[0]);
-        Peer p = null;
-        if (ip != null) {
-            try {
-                p = peers.peer(InetAddress.getByAddress(ip));
-            } catch (UnknownHostException e) {
-                p = null; // not reached: the length is 4 or 16
-            }
-        }
+        // An IP literal (never a DNS lookup on the HTTP event loop) or a neighbor's description.
+        Peer p = api.resolve(rest[0]);
         if (p == null) {
             return jsonError(404, "unknown peer: " + rest[0]);
         }

@@ -64,6 +64,29 @@ public final class TestTable {
         return new TestTable(rows, blocks);
     }
 
+    /**
+     * A table of the given rows, in order (IPv4 prefixes of any length, host bits clear).
+     * Consecutive rows with the same path, origin and MED share an UPDATE, up to 800 per UPDATE.
+     */
+    public static TestTable of(List<Row> list) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        int updates = 0;
+        String last = null;
+        int inUpdate = 0;
+        for (Row r : list) {
+            String line = r.line();
+            String attrs = line.substring(line.indexOf('|'));
+            if (!attrs.equals(last) || inUpdate == 800) {
+                updates++;
+                inUpdate = 0;
+                last = attrs;
+            }
+            inUpdate++;
+            rows.put(r.prefix(), r);
+        }
+        return new TestTable(rows, updates);
+    }
+
     /** These routes, one per UPDATE. */
     public static TestTable of(Row... rows) {
         Map<String, Row> m = new LinkedHashMap<>();

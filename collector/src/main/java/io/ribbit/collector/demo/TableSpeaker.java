@@ -68,6 +68,7 @@ public final class TableSpeaker implements AutoCloseable {
     private volatile boolean routeRefresh = true;
     private volatile boolean enhancedRouteRefresh;
     private volatile List<Capability> extraCapabilities = List.of();
+    private volatile List<PathAttribute> extraAttributes = List.of();
     private volatile boolean endOfRib = true;
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -115,6 +116,26 @@ public final class TableSpeaker implements AutoCloseable {
     public TableSpeaker capabilities(List<Capability> extra) {
         this.extraCapabilities = List.copyOf(extra);
         return this;
+    }
+
+    /**
+     * Attributes added to every route the table announces (communities, large communities,
+     * LOCAL_PREF on an iBGP session, …), sent in type-code order. Set before starting.
+     */
+    public TableSpeaker attributes(List<PathAttribute> extra) {
+        this.extraAttributes = List.copyOf(extra);
+        return this;
+    }
+
+    private PathAttributes withExtra(PathAttributes base) {
+        List<PathAttribute> extra = extraAttributes;
+        if (extra.isEmpty()) {
+            return base;
+        }
+        List<PathAttribute> all = new ArrayList<>(base.list());
+        all.addAll(extra);
+        all.sort(java.util.Comparator.comparingInt(PathAttribute::code));
+        return PathAttributes.of(all);
     }
 
     /** Whether End-of-RIB follows the table (default true); without it, {@link #sendEndOfRib()} sends it. Set before starting. */
@@ -188,7 +209,7 @@ public final class TableSpeaker implements AutoCloseable {
                     }
                 }
                 if (n > 0) {
-                    ch.write(UpdateMessage.of(none, g.attributes(),
+                    ch.write(UpdateMessage.of(none, withExtra(g.attributes()),
                             new PrefixList(AfiSafi.IPV4_UNICAST, n, Arrays.copyOf(keep, n), null, null, null)));
                 }
             }
@@ -307,7 +328,7 @@ public final class TableSpeaker implements AutoCloseable {
             PrefixList none = PrefixList.empty(AfiSafi.IPV4_UNICAST);
             while (next < groups.size() && ctx.channel().isWritable()) {
                 Group g = groups.get(next++);
-                ctx.write(UpdateMessage.of(none, g.attributes(), g.prefixes()));
+                ctx.write(UpdateMessage.of(none, withExtra(g.attributes()), g.prefixes()));
                 sent++;
             }
             if (next == groups.size()) {

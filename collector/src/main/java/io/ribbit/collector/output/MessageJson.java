@@ -77,52 +77,8 @@ public final class MessageJson {
     // ---------------------------------------------------------------- UPDATE
 
     private void writeUpdate(JsonGenerator g, UpdateMessage u) throws IOException {
-        JsonFieldWriter w = fields;
-        w.generator(g);
         PathAttributes attrs = u.attributes();
-        AsPath path = attrs.asPath();
-        if (path != null) {
-            g.writeFieldName("path");
-            path.format(w);
-            if (path.hasConfederationSegments()) {
-                g.writeFieldName("confed_path");
-                path.formatConfederation(w);
-            }
-        }
-        boolean unknown = false;
-        for (int i = 0; i < attrs.size(); i++) {
-            PathAttribute a = attrs.get(i);
-            int code = a.code();
-            switch (code) {
-                case AttributeCode.AS_PATH, AttributeCode.NEXT_HOP, AttributeCode.MP_REACH_NLRI,
-                        AttributeCode.MP_UNREACH_NLRI, AttributeCode.AGGREGATOR, AttributeCode.AS4_AGGREGATOR -> {
-                    // written below, in their RIS places
-                }
-                default -> {
-                    if (a instanceof UnknownAttribute) {
-                        unknown = true;
-                    } else {
-                        AttributeDescriptor d = AttributeTable.get(code);
-                        g.writeFieldName(d.name());
-                        a.format(w);
-                        if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
-                            g.writeFieldName("community_names");
-                            attrs.communities().formatNames(w);
-                        }
-                    }
-                }
-            }
-        }
-        if (attrs.aggregator() != null) {
-            g.writeStringField("aggregator", attrs.aggregator().text());
-        }
-        if (unknown) {
-            g.writeArrayFieldStart("unknown_attributes");
-            for (UnknownAttribute x : attrs.unknown()) {
-                x.format(w);
-            }
-            g.writeEndArray();
-        }
+        writeAttributes(g, attrs);
         // announcements: IPv4 NLRI with NEXT_HOP, then MP_REACH_NLRI
         g.writeArrayFieldStart("announcements");
         if (!u.nlri().isEmpty()) {
@@ -192,6 +148,59 @@ public final class MessageJson {
         }
     }
 
+    /**
+     * Writes the path attribute fields of an UPDATE ({@code path}, {@code origin}, {@code med},
+     * {@code community}, …, {@code unknown_attributes}; not NEXT_HOP or the NLRI) into an open
+     * object. The query API writes a stored route's attributes with it, so they read as the events'.
+     */
+    public void writeAttributes(JsonGenerator g, PathAttributes attrs) throws IOException {
+        JsonFieldWriter w = fields;
+        w.generator(g);
+        AsPath path = attrs.asPath();
+        if (path != null) {
+            g.writeFieldName("path");
+            path.format(w);
+            if (path.hasConfederationSegments()) {
+                g.writeFieldName("confed_path");
+                path.formatConfederation(w);
+            }
+        }
+        boolean unknown = false;
+        for (int i = 0; i < attrs.size(); i++) {
+            PathAttribute a = attrs.get(i);
+            int code = a.code();
+            switch (code) {
+                case AttributeCode.AS_PATH, AttributeCode.NEXT_HOP, AttributeCode.MP_REACH_NLRI,
+                        AttributeCode.MP_UNREACH_NLRI, AttributeCode.AGGREGATOR, AttributeCode.AS4_AGGREGATOR -> {
+                    // written below, in their RIS places
+                }
+                default -> {
+                    if (a instanceof UnknownAttribute) {
+                        unknown = true;
+                    } else {
+                        AttributeDescriptor d = AttributeTable.get(code);
+                        g.writeFieldName(d.name());
+                        a.format(w);
+                        if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
+                            g.writeFieldName("community_names");
+                            attrs.communities().formatNames(w);
+                        }
+                    }
+                }
+            }
+        }
+        if (attrs.aggregator() != null) {
+            g.writeStringField("aggregator", attrs.aggregator().text());
+        }
+        if (unknown) {
+            g.writeArrayFieldStart("unknown_attributes");
+            for (UnknownAttribute x : attrs.unknown()) {
+                x.format(w);
+            }
+            g.writeEndArray();
+        }
+    }
+
     private void writeNlri(JsonGenerator g, Nlri nlri) throws IOException {
         if (nlri instanceof PrefixList p) {
             writePrefixes(g, p);
@@ -255,6 +264,11 @@ public final class MessageJson {
         }
         g.writeNumberField("hold_time", o.holdTime());
         g.writeStringField("router_id", o.bgpIdentifierText());
+        writeCapabilities(g, o);
+    }
+
+    /** Writes {@code "capabilities": {…}} of an OPEN (keyed by code, multiprotocol merged). */
+    public void writeCapabilities(JsonGenerator g, OpenMessage o) throws IOException {
         JsonFieldWriter w = fields;
         w.generator(g);
         g.writeObjectFieldStart("capabilities");

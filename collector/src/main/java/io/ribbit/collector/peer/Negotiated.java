@@ -17,7 +17,7 @@ import java.util.Set;
  * ADD-PATH receive families (RFC 7911 §5: we receive where we said receive and they said send),
  * route refresh, and the peer's graceful-restart capabilities (RFC 4724, RFC 9494).
  */
-record Negotiated(int holdTime, Set<AfiSafi> families, SessionOptions options, boolean routeRefresh,
+public record Negotiated(int holdTime, Set<AfiSafi> families, SessionOptions options, boolean routeRefresh,
         boolean enhancedRouteRefresh, Capability.GracefulRestart peerGracefulRestart,
         Capability.LongLivedGracefulRestart peerLongLived) {
 

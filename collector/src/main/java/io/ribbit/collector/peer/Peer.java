@@ -65,6 +65,7 @@ public final class Peer implements EventBus.Throttled {
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10);
     private final List<Session> sessions = new ArrayList<>(2);
     private volatile SessionState state = SessionState.IDLE; // read by metrics and status from other threads
+    private volatile long stateSince = System.currentTimeMillis(); // wall clock of the last transition (the query API)
     private Session established;
     private long establishedAt;
     private long remoteAs;
@@ -132,8 +133,20 @@ public final class Peer implements EventBus.Throttled {
         return remoteAs;
     }
 
-    PeerMeters meters() {
+    /** The peer's meters (counters read by the query API). */
+    public PeerMeters meters() {
         return meters;
+    }
+
+    /** When the FSM last changed state (or the peer was created), in epoch milliseconds. */
+    public long stateSinceMillis() {
+        return stateSince;
+    }
+
+    /** What the established session negotiated, or null when none is established. */
+    public Negotiated negotiated() {
+        Session s = establishedView;
+        return s == null ? null : s.negotiated();
     }
 
     boolean readingPaused() {
@@ -802,6 +815,7 @@ public final class Peer implements EventBus.Throttled {
         }
         meters.counter(RibbitMeters.SESSION_TRANSITIONS, "from", state.tag(), "to", to.tag()).increment();
         LOG.debug("peer {}: {} -> {}", name, state, to);
+        stateSince = System.currentTimeMillis();
         state = to;
     }
 

@@ -1,0 +1,148 @@
+package io.ribbit.collector.api;
+
+import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.rib.AdjRibIn;
+import io.ribbit.rib.Route;
+import io.ribbit.rib.RouteKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Ordered pages out of an unordered table: one pass of {@link AdjRibIn#forEach} keeps the
+ * {@code n} smallest keys after a cursor. Candidates go into a buffer of 2n; when it is full a
+ * quickselect keeps the n smallest and their largest becomes a threshold that later keys must
+ * be below. O(table) expected time whatever order the table visits its keys in, O(n) memory,
+ * and nothing shared with the writer.
+ */
+final class RibScan {
+    /** A route and its key, as read during a scan. */
+    record Entry(RouteKey key, Route route) {
+    }
+
+    private static final Comparator<Entry> ORDER = (a, b) -> RouteCursor.ORDER.compare(a.key(), b.key());
+
+    private RibScan() {
+    }
+
+    /**
+     * Internal batch for {@code all=true}: the largest page ({@link QueryApi#MAX_LIMIT}), so a
+     * table of N routes takes N / 100,000 passes and memory stays that of one full page.
+     */
+    static int batchSize() {
+        return QueryApi.MAX_LIMIT;
+    }
+
+    /** Up to {@code n} routes of {@code family} whose keys follow {@code after} (null: from the start), in order. */
+    static List<Entry> after(AdjRibIn rib, AfiSafi family, RouteKey after, int n) {
+        Smallest s = new Smallest(after, n);
+        rib.forEach(family, s);
+        return s.result();
+    }
+
+    private static final class Smallest implements BiConsumer<RouteKey, Route> {
+        private final RouteKey after;
+        private final int n;
+        private Entry[] buf;
+        private int size;
+        /** Once the buffer has been cut to n: keys at or above this cannot be among the n smallest. */
+        private RouteKey threshold;
+
+        Smallest(RouteKey after, int n) {
+            this.after = after;
+            this.n = n;
+            this.buf = new Entry[Math.min(2 * n, 1024)];
+        }
+
+        @Override
+        public void accept(RouteKey k, Route r) {
+            if (after != null && RouteCursor.ORDER.compare(k, after) <= 0
+                    || threshold != null && RouteCursor.ORDER.compare(k, threshold) >= 0) {
+                return;
+            }
+            if (size == buf.length) {
+                if (buf.length < 2 * n) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(2L * n, 2L * buf.length));
+                } else {
+                    cut();
+                    if (RouteCursor.ORDER.compare(k, threshold) >= 0) {
+                        return;
+                    }
+                }
+            }
+            buf[size++] = new Entry(k, r);
+        }
+
+        /** Keeps the n smallest; the largest of them becomes the threshold. */
+        private void cut() {
+            select(buf, 0, size - 1, n - 1);
+            threshold = buf[n - 1].key();
+            Arrays.fill(buf, n, size, null);
+            size = n;
+        }
+
+        List<Entry> result() {
+            if (size > n) {
+                cut();
+            }
+            Entry[] sorted = Arrays.copyOf(buf, size);
+            Arrays.sort(sorted, ORDER);
+            // A table being resized under the scan may show a key twice: list it once.
+            List<Entry> out = new ArrayList<>(size);
+            for (Entry e : sorted) {
+                if (out.isEmpty() || !out.get(out.size() - 1).key().equals(e.key())) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Quickselect (Hoare partition, median-of-three pivot): rearranges {@code a[lo..hi]} so that
+     * {@code a[k]} is where sorting would put it, nothing before it larger, nothing after it smaller.
+     */
+    static void select(Entry[] a, int lo, int hi, int k) {
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            if (ORDER.compare(a[mid], a[lo]) < 0) {
+                swap(a, mid, lo);
+            }
+            if (ORDER.compare(a[hi], a[lo]) < 0) {
+                swap(a, hi, lo);
+            }
+            if (ORDER.compare(a[hi], a[mid]) < 0) {
+                swap(a, hi, mid);
+            }
+            Entry pivot = a[mid];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (ORDER.compare(a[i], pivot) < 0) {
+                    i++;
+                }
+                while (ORDER.compare(a[j], pivot) > 0) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(a, i++, j--);
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return; // a[j+1..i-1] equal the pivot
+            }
+        }
+    }
+
+    private static void swap(Entry[] a, int i, int j) {
+        Entry t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
