@@ -282,11 +282,23 @@ class ApiTest {
         }
         attributeFields.removeAll(Set.of("timestamp", "peer", "peer_asn", "id", "host", "type", "announcements",
                 "withdrawals", "withdrawn"));
-        assertEquals(Set.of("path", "origin", "med", "local_pref", "community", "community_names", "large_community"),
-                attributeFields, event.toString());
+        assertEquals(Set.of("path", "origin", "med", "local_pref", "community", "community_names", "large_community",
+                "tags"), attributeFields, event.toString());
+        attributeFields.remove("tags");
         for (String f : attributeFields) {
             assertEquals(event.get(f), route.get(f), f);
         }
+        // Import checks (all tag by default): 10/8 is bogon space and the path holds private ASNs.
+        Set<String> eventChecks = new HashSet<>();
+        for (JsonNode t : event.get("tags")) {
+            eventChecks.add(t.get("check").asText());
+        }
+        Set<String> routeChecks = new HashSet<>();
+        for (JsonNode t : route.get("tags")) {
+            routeChecks.add(t.asText());
+        }
+        assertEquals(Set.of("bogon-prefix", "bogon-asn"), routeChecks, route.toString());
+        assertEquals(eventChecks, routeChecks);
         assertEquals(200, route.get("local_pref").asInt());
         assertEquals("[[64512,100],[65535,65281]]", route.get("community").toString());
         assertEquals("[\"NO_EXPORT\"]", route.get("community_names").toString());

@@ -258,6 +258,35 @@ public final class ImportChecks {
             return out;
         }
 
+        /**
+         * The failed checks of a stored route (what its announcement was tagged with; readers
+         * such as the query API call this, off the writer's loop).
+         */
+        public int routeMask(RouteKey k, Route r) {
+            if (enabled == 0) {
+                return 0;
+            }
+            int m = pathMask(r.attributes());
+            byte[] nh = r.nextHop();
+            if (!k.family().isVpn()) {
+                m |= nh != null && nh.length == 4 && !k.family().isIpv6() && r.attributes().nextHop() != null
+                        ? nextHopMask(r.attributes().nextHop().address()) : nextHopMask(nh);
+            }
+            AfiSafi f = k.family();
+            if ((enabled & (ImportCheck.BOGON_PREFIX.bit() | ImportCheck.LONG_PREFIX.bit())) != 0 && !f.isVpn()
+                    && !f.isLabeled() && f.hasPrefixNlri()) {
+                int len = k.length();
+                if (f.isIpv6()) {
+                    m |= (len > checks.maxLengthV6 ? ImportCheck.LONG_PREFIX.bit() : 0)
+                            | (isBogonIpv6(k.high(), len) ? ImportCheck.BOGON_PREFIX.bit() : 0);
+                } else {
+                    m |= (len > checks.maxLengthV4 ? ImportCheck.LONG_PREFIX.bit() : 0)
+                            | (isBogonIpv4(PrefixList.ipv4Address(k.high()), len) ? ImportCheck.BOGON_PREFIX.bit() : 0);
+                }
+            }
+            return m & enabled;
+        }
+
         /** The prefix checks for prefix {@code i} of {@code p}. */
         public int prefixMask(PrefixList p, int i) {
             AfiSafi f = p.afiSafi();

@@ -385,6 +385,12 @@ public final class QueryApi {
 
     /** Writes one stored route's fields: next hop, labels, stale flags, then the attributes as events write them. */
     static void writeRouteFields(JsonGenerator g, RouteKey k, Route r, MessageJson mj) throws IOException {
+        writeRouteFields(g, k, r, mj, null);
+    }
+
+    /** As above, with the route's failed import checks ({@code tags}, names) when {@code checks} is given. */
+    static void writeRouteFields(JsonGenerator g, RouteKey k, Route r, MessageJson mj,
+            io.ribbit.rib.ImportChecks.Bound checks) throws IOException {
         if (k.pathId() != 0) {
             g.writeNumberField("path_id", Integer.toUnsignedLong(k.pathId()));
         }
@@ -404,6 +410,14 @@ public final class QueryApi {
             g.writeBooleanField("llgr_stale", true);
         }
         mj.writeAttributes(g, r.attributes());
+        int tags = checks == null ? 0 : checks.routeMask(k, r);
+        if (tags != 0) {
+            g.writeArrayFieldStart("tags");
+            for (String t : io.ribbit.rib.ImportCheck.keys(tags)) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+        }
     }
 
     /** {@code /api/peers/{peer}/routes}: one page, or with {@code limit} -1 the whole table, in key order. */
@@ -465,7 +479,7 @@ public final class QueryApi {
             RibScan.Entry e = batch.get(next++);
             g.writeStartObject();
             g.writeStringField("prefix", e.key().prefix());
-            writeRouteFields(g, e.key(), e.route(), mj);
+            writeRouteFields(g, e.key(), e.route(), mj, peer.importChecks());
             g.writeEndObject();
             after = e.key();
             count++;
@@ -523,7 +537,7 @@ public final class QueryApi {
                 g.writeStringField("peer", h.peer().name());
                 g.writeNumberField("peer_asn", h.peer().remoteAs());
                 g.writeBooleanField("best", i == 0);
-                writeRouteFields(g, h.key(), h.route(), mj);
+                writeRouteFields(g, h.key(), h.route(), mj, h.peer().importChecks());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -162,7 +162,7 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
             NeighborConfig m = match;
             p = peers.computeIfAbsent(remote, a -> {
                 LOG.info("dynamic neighbor {} (from {})", a.getHostAddress(), m.addressText());
-                return new Peer(m, a, this, ch.eventLoop());
+                return new Peer(m, a, this, workers.next());
             });
         } else if (!p.config().mode().accepts()) {
             rejected.increment();
