@@ -153,6 +153,21 @@ public final class Mrt {
         return groups(w, longestZeroRun(w, 1));
     }
 
+    /**
+     * RFC 5952 / {@code inet_ntop} form (what tshark prints): a single zero group is not
+     * compressed, IPv4-mapped as {@code ::ffff:1.2.3.4}.
+     */
+    public static String formatAddressRfc5952(byte[] a) {
+        if (a.length == 4) {
+            return formatAddress(a);
+        }
+        int[] w = words(a);
+        if (w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0xffff) {
+            return "::ffff:" + formatAddress(java.util.Arrays.copyOfRange(a, 12, 16));
+        }
+        return groups(w, longestZeroRun(w, 2));
+    }
+
     private static int[] words(byte[] a) {
         int[] w = new int[8];
         for (int i = 0; i < 8; i++) {

@@ -34,14 +34,7 @@ public final class MrtFiles {
 
     /** RFC 5952 / {@code inet_ntop} form (what tshark prints): a single zero group is not compressed. */
     public static String formatAddressRfc5952(byte[] a) {
-        if (a.length == 4) {
-            return Mrt.formatAddress(a);
-        }
-        int[] w = words(a);
-        if (w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0xffff) {
-            return "::ffff:" + Mrt.formatAddress(java.util.Arrays.copyOfRange(a, 12, 16));
-        }
-        return groups(w, longestZeroRun(w, 2));
+        return Mrt.formatAddressRfc5952(a);
     }
 
     /**
@@ -109,50 +102,5 @@ public final class MrtFiles {
         }
         o.write(v >> 8);
         o.write(v);
-    }
-
-    private static int[] words(byte[] a) {
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        return w;
-    }
-
-    /** {start, length} of the first longest zero run of at least {@code min} groups, or {-1, 0}. */
-    private static int[] longestZeroRun(int[] w, int min) {
-        int base = -1, len = 0;
-        for (int i = 0; i < 8; ) {
-            if (w[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > len) {
-                base = i;
-                len = j - i;
-            }
-            i = j;
-        }
-        return len >= min ? new int[] {base, len} : new int[] {-1, 0};
-    }
-
-    private static String groups(int[] w, int[] run) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == run[0]) {
-                sb.append("::");
-                i += run[1] - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
     }
 }
