@@ -1,5 +1,7 @@
 package io.ribbit.collector.peer;
 
+import io.micrometer.core.instrument.Counter;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -431,15 +433,23 @@ public final class Peer implements EventBus.Throttled {
     /** Counts an UPDATE's failed import checks per check and action (cheap: no per-prefix objects). */
     private void countTags(ImportChecks.Tags tags) {
         long[] perCheck = tags.counts();
-        ImportCheck[] checks = ImportCheck.values();
-        for (int c = 0; c < checks.length; c++) {
+        for (int c = 0; c < CHECKS.length; c++) {
             if (perCheck[c] > 0) {
-                String action = tags.bound().rejects(checks[c].bit()) ? "reject" : "tag";
-                meters.counter(RibbitMeters.IMPORT_CHECK_ROUTES, "check", checks[c].key(), "action", action)
-                        .increment(perCheck[c]);
+                int reject = tags.bound().rejects(CHECKS[c].bit()) ? 1 : 0;
+                Counter counter = importCounters[c][reject];
+                if (counter == null) {
+                    counter = meters.counter(RibbitMeters.IMPORT_CHECK_ROUTES, "check", CHECKS[c].key(), "action",
+                            reject == 1 ? "reject" : "tag");
+                    importCounters[c][reject] = counter;
+                }
+                counter.increment(perCheck[c]);
             }
         }
     }
+
+    private static final ImportCheck[] CHECKS = ImportCheck.values();
+    /** Per check and action (tag, reject): looked up once, not per tagged UPDATE (peer loop only). */
+    private final Counter[][] importCounters = new Counter[CHECKS.length][2];
 
     /** The import checks of the current session (bound to the peer's AS and address at Established). */
     public ImportChecks.Bound importChecks() {
