@@ -58,7 +58,7 @@ public final class PathAttributesCodec {
     }
 
     /** Decodes a Path Attributes field; takes ownership of {@code raw}. */
-    static PathAttributes decode(byte[] raw, UpdateDecodeContext ctx) {
+    public static PathAttributes decode(byte[] raw, UpdateDecodeContext ctx) {
         ctx.block(raw);
         int end = raw.length;
         int idx = 0;

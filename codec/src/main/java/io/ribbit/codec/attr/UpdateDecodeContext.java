@@ -23,6 +23,18 @@ public final class UpdateDecodeContext {
     final byte[] scratchCodes = new byte[256];
     int[] scratchInts = new int[64];
     long[] scratchWords = new long[4096];
+    private byte[] scratchBody = new byte[4096];
+
+    /**
+     * A scratch byte array of at least {@code n} octets for one message's body (the UPDATE
+     * decoder reads from it; nothing that escapes refers to it).
+     */
+    public byte[] body(int n) {
+        if (scratchBody.length < n) {
+            scratchBody = new byte[Math.max(n, 65536)];
+        }
+        return scratchBody;
+    }
 
     /** A scratch long array of at least {@code n} elements (primitive: no GC barriers). */
     public long[] words(int n) {
@@ -54,7 +66,9 @@ public final class UpdateDecodeContext {
         seen[1] = 0;
         seen[2] = 0;
         seen[3] = 0;
-        problems.clear();
+        if (!problems.isEmpty()) {
+            problems.clear();
+        }
         strongest = ErrorAction.NONE;
         inAttribute = false;
         ribFamily = null;

@@ -16,6 +16,7 @@ import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.NlriCodec;
 import io.ribbit.codec.nlri.PrefixList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -139,27 +140,33 @@ public final class MessageCodec {
     private static BgpMessage decodeUpdate(ByteBuf in, int body, int end, SessionOptions options,
             UpdateDecodeContext ctx) {
         ctx.begin(options);
-        int wlen = in.getUnsignedShort(body);
-        int wstart = body + 2;
-        if (wstart + wlen + 2 > end) {
+        // One bulk copy of the body; every field is read from the copy (no per-octet buffer
+        // accessor with its bounds and accessibility checks). The Path Attributes field is then
+        // copied out of it exactly sized and kept by the PathAttributes.
+        int blen = end - body;
+        byte[] b = ctx.body(blen);
+        in.getBytes(body, b, 0, blen);
+        int wlen = (b[0] & 0xff) << 8 | b[1] & 0xff;
+        int wstart = 2;
+        if (wstart + wlen + 2 > blen) {
             throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
                     "withdrawn routes length " + wlen + " overruns the message");
         }
-        in.readerIndex(wstart);
-        PrefixList withdrawn = (PrefixList) NlriCodec.decode(in, wstart + wlen, AfiSafi.IPV4_UNICAST,
-                options.addPathReceive(AfiSafi.IPV4_UNICAST), true, BgpError.INVALID_NETWORK_FIELD);
-        int alen = in.getUnsignedShort(wstart + wlen);
+        boolean addPath = options.addPathReceive(AfiSafi.IPV4_UNICAST);
+        PrefixList withdrawn = wlen == 0 ? PrefixList.empty(AfiSafi.IPV4_UNICAST)
+                : (PrefixList) NlriCodec.decode(b, wstart, wstart + wlen, AfiSafi.IPV4_UNICAST, addPath, true,
+                        BgpError.INVALID_NETWORK_FIELD, null);
+        int alen = (b[wstart + wlen] & 0xff) << 8 | b[wstart + wlen + 1] & 0xff;
         int astart = wstart + wlen + 2;
-        if (astart + alen > end) {
+        if (astart + alen > blen) {
             throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
                     "total path attribute length " + alen + " overruns the message");
         }
-        in.readerIndex(astart);
-        PathAttributes attrs = alen == 0 ? PathAttributes.EMPTY : PathAttributesCodec.decode(in, astart + alen, ctx);
-        in.readerIndex(astart + alen);
-        PrefixList nlri = (PrefixList) NlriCodec.decode(in, end, AfiSafi.IPV4_UNICAST,
-                options.addPathReceive(AfiSafi.IPV4_UNICAST), false, BgpError.INVALID_NETWORK_FIELD,
-                ctx.words(end - in.readerIndex()));
+        PathAttributes attrs = alen == 0 ? PathAttributes.EMPTY
+                : PathAttributesCodec.decode(Arrays.copyOfRange(b, astart, astart + alen), ctx);
+        int nstart = astart + alen;
+        PrefixList nlri = (PrefixList) NlriCodec.decode(b, nstart, blen, AfiSafi.IPV4_UNICAST, addPath, false,
+                BgpError.INVALID_NETWORK_FIELD, ctx.words(blen - nstart));
         checkMandatory(attrs, nlri, ctx);
         return new UpdateMessage(withdrawn, attrs, nlri, ctx.strongest(), ctx.problems());
     }

@@ -2,11 +2,11 @@ package io.ribbit.codec.message;
 
 /** BGP message types (RFC 4271 §4.1; ROUTE-REFRESH RFC 2918 §3). Wire values explicit. */
 public enum MessageType {
-    OPEN(1),
-    UPDATE(2),
-    NOTIFICATION(3),
-    KEEPALIVE(4),
-    ROUTE_REFRESH(5);
+    OPEN(1, 29),
+    UPDATE(2, 23),
+    NOTIFICATION(3, 21),
+    KEEPALIVE(4, 19),
+    ROUTE_REFRESH(5, 23);
 
     private static final MessageType[] BY_CODE = new MessageType[6];
 
@@ -20,9 +20,11 @@ public enum MessageType {
     }
 
     private final int code;
+    private final int minLength;
 
-    MessageType(int code) {
+    MessageType(int code, int minLength) {
         this.code = code;
+        this.minLength = minLength;
     }
 
     public int code() {
@@ -39,12 +41,7 @@ public enum MessageType {
      * OPEN 29, UPDATE 23, NOTIFICATION 21, KEEPALIVE 19, ROUTE-REFRESH 23.
      */
     public int minLength() {
-        return switch (this) {
-            case OPEN -> 29;
-            case UPDATE, ROUTE_REFRESH -> 23;
-            case NOTIFICATION -> 21;
-            case KEEPALIVE -> 19;
-        };
+        return minLength;
     }
 
     /** The RIS Live / event name: {@code OPEN}, {@code UPDATE}, …, {@code ROUTE_REFRESH}. */

@@ -54,6 +54,72 @@ public final class NlriCodec {
                 : decodeIpv4(in, end, afiSafi, addPath, error, scratch);
     }
 
+    /**
+     * As {@link #decode(ByteBuf, int, AfiSafi, boolean, boolean, BgpError, long[])}, reading
+     * {@code in[start..end)}: IPv4 prefixes are read straight from the array (the UPDATE decoder
+     * copies a message's body once and reads every field from that copy); other families go
+     * through a wrapping buffer.
+     */
+    public static Nlri decode(byte[] in, int start, int end, AfiSafi afiSafi, boolean addPath, boolean withdrawal,
+            BgpError error, long[] scratch) {
+        if (afiSafi.hasPrefixNlri() && !afiSafi.isLabeled() && !afiSafi.isIpv6()) {
+            return decodeIpv4(in, start, end, afiSafi, addPath, error, scratch);
+        }
+        ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(in, start, end - start);
+        return decode(buf, buf.writerIndex(), afiSafi, addPath, withdrawal, error, null);
+    }
+
+    /** {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array. */
+    private static PrefixList decodeIpv4(byte[] in, int idx, int end, AfiSafi afiSafi, boolean addPath,
+            BgpError error, long[] given) {
+        if (idx == end) {
+            return PrefixList.empty(afiSafi);
+        }
+        Scratch scratch = given != null && given.length >= end - idx && !addPath ? null : SCRATCH.get();
+        long[] words = scratch == null ? given : scratch.words(end - idx);
+        int[] ids = addPath ? scratch.ids(end - idx) : null;
+        int n = 0;
+        while (idx < end) {
+            if (addPath) {
+                if (end - idx < 5) {
+                    throw invalid(error, "truncated ADD-PATH path identifier");
+                }
+                ids[n] = (in[idx] & 0xff) << 24 | (in[idx + 1] & 0xff) << 16 | (in[idx + 2] & 0xff) << 8
+                        | in[idx + 3] & 0xff;
+                idx += 4;
+            }
+            int len = in[idx++] & 0xff;
+            if (len > 32) {
+                throw invalid(error, "prefix length " + len + " exceeds 32");
+            }
+            int nbytes = (len + 7) >>> 3;
+            if (idx + nbytes > end) {
+                throw invalid(error, "truncated prefix");
+            }
+            int addr = 0;
+            switch (nbytes) {
+                case 4:
+                    addr = in[idx + 3] & 0xff;
+                    // fall through
+                case 3:
+                    addr |= (in[idx + 2] & 0xff) << 8;
+                    // fall through
+                case 2:
+                    addr |= (in[idx + 1] & 0xff) << 16;
+                    // fall through
+                case 1:
+                    addr |= (in[idx] & 0xff) << 24;
+                    // fall through
+                default:
+                    break;
+            }
+            idx += nbytes;
+            words[n++] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+        }
+        return new PrefixList(afiSafi, n, java.util.Arrays.copyOf(words, n),
+                ids == null ? null : java.util.Arrays.copyOf(ids, n), null, null);
+    }
+
     private static int count(ByteBuf in, int end, int maxBits, boolean addPath, BgpError error) {
         int idx = in.readerIndex();
         int n = 0;
