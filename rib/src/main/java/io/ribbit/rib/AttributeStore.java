@@ -30,8 +30,8 @@ import java.util.Arrays;
  * live sets are copied into a new array sized for them, and the new segment replaces the old by
  * CAS. Several threads may build a copy; one CAS wins, and all copies are equally valid.
  *
- * <p>Memory per set: the set object (24 bytes), its byte array (16 + content), and one 4-byte
- * slot at a load between 3/8 and 3/4.
+ * <p>Memory per set: the set object (24 bytes), its byte array (16 + content), and a 4-byte
+ * slot and a 4-byte hash at a load between 3/8 and 3/4.
  */
 public final class AttributeStore {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -63,14 +63,22 @@ public final class AttributeStore {
 
     private static final class Segment {
         final Object[] slots;
+        /**
+         * The hash of the set in each slot, written once after the set is in (0: not written yet,
+         * or the hash is 0). A probe skips a slot whose hash is known and different without
+         * touching the set: most slots of a probe run are other sets, and reading them would be a
+         * cache miss each.
+         */
+        final int[] hashes;
         /** Rebuild once this many slots are used (3/4 of them). */
         final int limit;
         /** Slots used (sets, live or dead, and FREED); through {@link #USED}. */
         @SuppressWarnings("unused")
         private volatile int used;
 
-        Segment(Object[] slots, int used) {
+        Segment(Object[] slots, int[] hashes, int used) {
             this.slots = slots;
+            this.hashes = hashes;
             this.limit = slots.length - (slots.length >>> 2);
             USED.set(this, used);
         }
@@ -97,7 +105,7 @@ public final class AttributeStore {
         this.segmentShift = segments == 1 ? 32 : Integer.numberOfLeadingZeros(segments - 1);
         this.minCapacity = minCapacity;
         for (int i = 0; i < segments; i++) {
-            this.segments[i] = new Segment(new Object[minCapacity], 0);
+            this.segments[i] = new Segment(new Object[minCapacity], new int[minCapacity], 0);
         }
     }
 
@@ -120,9 +128,14 @@ public final class AttributeStore {
         for (;;) {
             Segment seg = (Segment) SEGMENT.getAcquire(segments, si);
             Object[] slots = seg.slots;
+            int[] hashes = seg.hashes;
             int mask = slots.length - 1;
             int i = hash & mask;
             for (int n = 0; n <= mask; n++, i = (i + 1) & mask) {
+                int h = hashes[i];
+                if (h != 0 && h != hash) {
+                    continue; // another set's slot (live or freed): never null, never FROZEN
+                }
                 Object o = SLOT.getAcquire(slots, i);
                 if (o == null) {
                     if ((int) USED.getOpaque(seg) >= seg.limit) {
@@ -132,6 +145,7 @@ public final class AttributeStore {
                         fresh = new AttributeSet(Arrays.copyOfRange(b, off, off + len), hash);
                     }
                     if (SLOT.compareAndSet(slots, i, null, fresh)) {
+                        hashes[i] = hash; // only the winner of the slot writes it
                         USED.getAndAdd(seg, 1);
                         return fresh;
                     }
@@ -160,10 +174,15 @@ public final class AttributeStore {
         for (;;) {
             Segment seg = (Segment) SEGMENT.getAcquire(segments, si);
             Object[] slots = seg.slots;
+            int[] hashes = seg.hashes;
             int mask = slots.length - 1;
             int i = s.hash & mask;
             boolean frozen = false;
             for (int n = 0; n <= mask; n++, i = (i + 1) & mask) {
+                int h = hashes[i];
+                if (h != 0 && h != s.hash) {
+                    continue;
+                }
                 Object o = SLOT.getAcquire(slots, i);
                 if (o == s) {
                     SLOT.compareAndSet(slots, i, s, FREED);
@@ -209,6 +228,7 @@ public final class AttributeStore {
             cap <<= 1;
         }
         Object[] copy = new Object[cap];
+        int[] copyHashes = new int[cap];
         int mask = cap - 1;
         int placed = 0;
         for (int i = 0; i < slots.length; i++) {
@@ -218,10 +238,11 @@ public final class AttributeStore {
                     k = (k + 1) & mask;
                 }
                 copy[k] = a;
+                copyHashes[k] = a.hash;
                 placed++;
             }
         }
-        SEGMENT.compareAndSet(segments, si, old, new Segment(copy, placed));
+        SEGMENT.compareAndSet(segments, si, old, new Segment(copy, copyHashes, placed));
     }
 
     /** Live sets (a scan; for tests and measurements). */

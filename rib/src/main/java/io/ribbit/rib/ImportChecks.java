@@ -135,8 +135,15 @@ public final class ImportChecks {
             return enabled == 0;
         }
 
-        /** The path checks (bogon ASN, loop, length) of one UPDATE's attributes. */
+        /** The path checks (bogon ASN, loop, length) of one UPDATE's attributes (any thread). */
         public int pathMask(PathAttributes attrs) {
+            return pathMask(attrs, new long[32]);
+        }
+
+        /** Scratch for {@link #evaluate}, which only the peer's writer thread calls. */
+        private long[] writerAsns = new long[32];
+
+        private int pathMask(PathAttributes attrs, long[] scratch) {
             int want = enabled & (ImportCheck.BOGON_ASN.bit() | ImportCheck.AS_PATH_LOOP.bit()
                     | ImportCheck.AS_PATH_LENGTH.bit());
             if (want == 0 || attrs == null) {
@@ -151,32 +158,28 @@ public final class ImportChecks {
                 m |= ImportCheck.AS_PATH_LENGTH.bit();
             }
             if ((want & (ImportCheck.BOGON_ASN.bit() | ImportCheck.AS_PATH_LOOP.bit())) != 0) {
-                long[] asns = new long[16];
-                int n = 0;
-                for (AsPath.Segment s : path.segments()) {
-                    if (s.isConfederation()) {
-                        continue;
+                long[] asns = scratch;
+                int n = path.pathAsns(asns);
+                if (n > asns.length) {
+                    asns = new long[n];
+                    path.pathAsns(asns);
+                }
+                for (int i = 0; i < n; i++) {
+                    long a = asns[i];
+                    if (isBogonAsn(a)) {
+                        m |= ImportCheck.BOGON_ASN.bit();
                     }
-                    for (long a : s.asns()) {
-                        if (isBogonAsn(a)) {
-                            m |= ImportCheck.BOGON_ASN.bit();
-                        }
-                        if (a == localAs) {
-                            m |= ImportCheck.AS_PATH_LOOP.bit();
-                        }
-                        // A loop: seen before, and not as a repetition of the previous ASN (prepending).
-                        if (n > 0 && asns[n - 1] != a) {
-                            for (int k = 0; k < n - 1; k++) {
-                                if (asns[k] == a) {
-                                    m |= ImportCheck.AS_PATH_LOOP.bit();
-                                    break;
-                                }
+                    if (a == localAs) {
+                        m |= ImportCheck.AS_PATH_LOOP.bit();
+                    }
+                    // A loop: seen before, and not as a repetition of the previous ASN (prepending).
+                    if (i > 0 && asns[i - 1] != a) {
+                        for (int k = 0; k < i - 1; k++) {
+                            if (asns[k] == a) {
+                                m |= ImportCheck.AS_PATH_LOOP.bit();
+                                break;
                             }
                         }
-                        if (n == asns.length) {
-                            asns = java.util.Arrays.copyOf(asns, n * 2);
-                        }
-                        asns[n++] = a;
                     }
                 }
             }
@@ -229,7 +232,7 @@ public final class ImportChecks {
             if (nlri.isEmpty() && mp == null) {
                 return null;
             }
-            int path = pathMask(u.attributes());
+            int path = pathMask(u.attributes(), writerAsns);
             int nlriMask = 0;
             if (!nlri.isEmpty()) {
                 AddressAttribute nh = u.attributes().nextHop();
@@ -336,6 +339,19 @@ public final class ImportChecks {
         {0xf0000000, 4},     // reserved (class E) and limited broadcast, RFC 1112
     };
 
+    /** The first octets that some range of {@link #BOGONS_V4} covers (part of) the /8 of. */
+    private static final boolean[] BOGON_FIRST_OCTET = new boolean[256];
+
+    static {
+        for (int[] b : BOGONS_V4) {
+            int first = b[0] >>> 24;
+            int count = b[1] >= 8 ? 1 : 1 << (8 - b[1]);
+            for (int k = 0; k < count; k++) {
+                BOGON_FIRST_OCTET[first + k] = true;
+            }
+        }
+    }
+
     /** IPv6 ranges inside 2000::/3 that are not routable (high 64 bits, length); outside 2000::/3 all is. */
     private static final long[][] BOGONS_V6 = {
         {0x2001_0000_0000_0000L, 32},   // Teredo, RFC 4380
@@ -351,6 +367,9 @@ public final class ImportChecks {
     public static boolean isBogonIpv4(int address, int length) {
         if (length == 0) {
             return true;
+        }
+        if (!BOGON_FIRST_OCTET[address >>> 24] || length < 4) {
+            return false; // no range starts in this /8 (or the prefix is shorter than any range)
         }
         for (int[] b : BOGONS_V4) {
             if (length >= b[1] && (address & PrefixList.ipv4Mask(b[1])) == b[0]) {

@@ -69,6 +69,34 @@ class ImportChecksTest {
         assertFalse(t.rejected(p, 1), "tag is the default action");
     }
 
+    /** Every range of RFC 6890 the check knows, probed at and around its edges, against a plain scan. */
+    @Test
+    void bogonIpv4FastPathAgreesWithTheRangeScan() {
+        int[][] ranges = {{0x00000000, 8}, {0x0a000000, 8}, {0x64400000, 10}, {0x7f000000, 8}, {0xa9fe0000, 16},
+            {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24}, {0xc0586300, 24}, {0xc0a80000, 16},
+            {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24}, {0xe0000000, 4}, {0xf0000000, 4}};
+        java.util.Random rnd = new java.util.Random(1);
+        int checked = 0;
+        for (int k = 0; k < 200_000; k++) {
+            int addr;
+            if (k % 2 == 0) {
+                int[] r = ranges[rnd.nextInt(ranges.length)];
+                addr = r[0] + (rnd.nextInt(3) - 1) * (1 << (32 - r[1])) + rnd.nextInt(1 << Math.min(30, 32 - r[1]));
+            } else {
+                addr = rnd.nextInt();
+            }
+            int len = rnd.nextInt(33);
+            addr &= PrefixList.ipv4Mask(len);
+            boolean expected = len == 0;
+            for (int[] r : ranges) {
+                expected |= len >= r[1] && (addr & PrefixList.ipv4Mask(r[1])) == r[0];
+            }
+            assertEquals(expected, ImportChecks.isBogonIpv4(addr, len), Integer.toHexString(addr) + "/" + len);
+            checked += expected ? 1 : 0;
+        }
+        assertTrue(checked > 20_000, "the probes hit the ranges: " + checked);
+    }
+
     @Test
     void pathChecks() throws Exception {
         ImportChecks.Bound b = bound(new ImportChecks(Map.of(), 24, 48, 5));

@@ -86,6 +86,27 @@ public final class AsPath implements PathAttribute {
         return runs.length == 0;
     }
 
+    /**
+     * The ASNs of the AS_SEQUENCE and AS_SET segments in order (confederation segments, RFC 5065,
+     * left out), written into {@code out} from index 0 without allocating; returns how many there
+     * are, which may exceed {@code out.length} (then only the first {@code out.length} are written).
+     */
+    public int pathAsns(long[] out) {
+        int n = 0;
+        for (int i = 0; i < runs.length; i += 2 + runs[i + 1]) {
+            int type = runs[i];
+            if (type == AS_CONFED_SEQUENCE || type == AS_CONFED_SET) {
+                continue;
+            }
+            for (int k = 0, c = runs[i + 1]; k < c; k++, n++) {
+                if (n < out.length) {
+                    out[n] = Integer.toUnsignedLong(runs[i + 2 + k]);
+                }
+            }
+        }
+        return n;
+    }
+
     /** Every ASN in order, segment types flattened away. */
     public long[] asns() {
         int n = 0;

@@ -69,35 +69,44 @@ public final class NlriCodec {
         return decode(buf, buf.writerIndex(), afiSafi, addPath, withdrawal, error, null);
     }
 
-    /** {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array. */
-    private static PrefixList decodeIpv4(byte[] in, int idx, int end, AfiSafi afiSafi, boolean addPath,
-            BgpError error, long[] given) {
-        if (idx == end) {
+    /**
+     * {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array: one
+     * validating pass that counts, then the exactly sized result filled directly (no scratch copy).
+     */
+    private static PrefixList decodeIpv4(byte[] in, int start, int end, AfiSafi afiSafi, boolean addPath,
+            BgpError error, long[] unused) {
+        if (start == end) {
             return PrefixList.empty(afiSafi);
         }
-        Scratch scratch = given != null && given.length >= end - idx && !addPath ? null : SCRATCH.get();
-        long[] words = scratch == null ? given : scratch.words(end - idx);
-        int[] ids = addPath ? scratch.ids(end - idx) : null;
+        int step = addPath ? 4 : 0;
         int n = 0;
+        int idx = start;
         while (idx < end) {
+            if (addPath && end - idx < 5) {
+                throw invalid(error, "truncated ADD-PATH path identifier");
+            }
+            int len = in[idx + step] & 0xff;
+            if (len > 32) {
+                throw invalid(error, "prefix length " + len + " exceeds 32");
+            }
+            idx += step + 1 + ((len + 7) >>> 3);
+            if (idx > end) {
+                throw invalid(error, "truncated prefix");
+            }
+            n++;
+        }
+        long[] words = new long[n];
+        int[] ids = addPath ? new int[n] : null;
+        idx = start;
+        for (int i = 0; i < n; i++) {
             if (addPath) {
-                if (end - idx < 5) {
-                    throw invalid(error, "truncated ADD-PATH path identifier");
-                }
-                ids[n] = (in[idx] & 0xff) << 24 | (in[idx + 1] & 0xff) << 16 | (in[idx + 2] & 0xff) << 8
+                ids[i] = (in[idx] & 0xff) << 24 | (in[idx + 1] & 0xff) << 16 | (in[idx + 2] & 0xff) << 8
                         | in[idx + 3] & 0xff;
                 idx += 4;
             }
             int len = in[idx++] & 0xff;
-            if (len > 32) {
-                throw invalid(error, "prefix length " + len + " exceeds 32");
-            }
-            int nbytes = (len + 7) >>> 3;
-            if (idx + nbytes > end) {
-                throw invalid(error, "truncated prefix");
-            }
             int addr = 0;
-            switch (nbytes) {
+            switch ((len + 7) >>> 3) {
                 case 4:
                     addr = in[idx + 3] & 0xff;
                     // fall through
@@ -113,11 +122,10 @@ public final class NlriCodec {
                 default:
                     break;
             }
-            idx += nbytes;
-            words[n++] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+            idx += (len + 7) >>> 3;
+            words[i] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
         }
-        return new PrefixList(afiSafi, n, java.util.Arrays.copyOf(words, n),
-                ids == null ? null : java.util.Arrays.copyOf(ids, n), null, null);
+        return new PrefixList(afiSafi, n, words, ids, null, null);
     }
 
     private static int count(ByteBuf in, int end, int maxBits, boolean addPath, BgpError error) {
