@@ -464,8 +464,8 @@ public final class QueryApi {
     /**
      * {@code /api/peers/{peer}/routes}: one page, or with {@code limit} -1 the whole table, in key
      * order. Each batch (the page, or {@link TablePasses#dumpBatch()} routes of a dump) is one pass on
-     * {@link TablePasses}; a dump starts the next batch's pass as soon as it has the previous
-     * batch, so the pass runs while the routes are written. Holds a place on {@code passes} until
+     * {@link TablePasses}, the next one started once the previous one is written, so memory
+     * is that of one batch (the chunks wait meanwhile; the connection stays open). Holds a place on {@code passes} until
      * the end or the close, which also stops a pass in progress.
      */
     private static final class RouteDump extends JsonStream {
@@ -529,7 +529,7 @@ public final class QueryApi {
                 more = b.size() > n;
                 batch = more ? b.subList(0, n) : b;
                 next = 0;
-                coming = more && limit < 0 ? pass(batch.get(n - 1).key()) : null;
+                coming = null;
             }
             if (!started) {
                 started = true;
@@ -558,6 +558,11 @@ public final class QueryApi {
             g.writeEndObject();
             after = e.key();
             count++;
+            if (next == batch.size() && more && limit < 0) {
+                batch = List.of(); // written: garbage before the next pass fills its buffer
+                next = 0;
+                coming = pass(after);
+            }
             return false;
         }
 

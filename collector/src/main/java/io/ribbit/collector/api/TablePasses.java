@@ -85,8 +85,7 @@ public final class TablePasses implements AutoCloseable {
 
     /**
      * Routes per pass of an {@code all=true} dump: the largest page ({@link QueryApi#MAX_LIMIT}),
-     * so a table of N routes takes N / 100,000 passes and memory stays that of a full page or two
-     * (the batch being written, and the next one's pass).
+     * so a table of N routes takes N / 100,000 passes and memory stays that of one full page.
      */
     public int dumpBatch() {
         return dumpBatch;
