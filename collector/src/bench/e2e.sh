@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SCENARIOS=$2; shift ;;
     --receivers) RECEIVERS=$2; shift ;;
     --events) EVENTS=yes ;;
+    --no-events) EVENTS=no ;; # the old form; now the default
     [0-9]*) V4=$1 ;; # the old form: e2e.sh V4
     *) echo "unknown option: $1 (see the header of $0)" >&2; exit 2 ;;
   esac
