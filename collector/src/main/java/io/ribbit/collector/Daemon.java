@@ -24,6 +24,7 @@ import io.ribbit.codec.message.OpenMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.api.LookingGlass;
 import io.ribbit.collector.api.QueryApi;
+import io.ribbit.collector.api.TablePasses;
 import io.ribbit.collector.config.EventSinkConfig;
 import io.ribbit.collector.config.RibbitConfig;
 import io.ribbit.collector.event.EventBus;
@@ -64,6 +65,7 @@ public final class Daemon implements AutoCloseable {
     private final EventBus events;
     private final PeerRegistry peers;
     private final HttpServer http = new HttpServer();
+    private final TablePasses passes = TablePasses.forThisMachine();
     private final QueryApi api;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private InetSocketAddress httpAddress;
@@ -89,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         this.boss = transport.newGroup(1, "ribbit-accept");
         this.workers = transport.newGroup(threads, "ribbit-peer");
         this.peers = new PeerRegistry(config, registry, events, transport, boss, workers);
-        this.api = new QueryApi(peers, config.localAs());
+        this.api = new QueryApi(peers, config.localAs(), passes);
         registerGlobalMeters();
     }
 
@@ -229,6 +231,11 @@ public final class Daemon implements AutoCloseable {
         return http;
     }
 
+    /** The query API's table-pass threads and their admission count. */
+    public TablePasses tablePasses() {
+        return passes;
+    }
+
     public InetSocketAddress httpAddress() {
         return httpAddress;
     }
@@ -281,6 +288,7 @@ public final class Daemon implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         events.close();
         http.close();
+        passes.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         peers.close();
         gcMetrics.close(); // its GC notification listeners outlive the daemon otherwise

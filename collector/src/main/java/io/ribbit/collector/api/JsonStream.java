@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.stream.ChunkedInput;
+import io.ribbit.collector.http.DeferredInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,10 +16,15 @@ import java.io.UncheckedIOException;
  * {@link #CHUNK} bytes of output from {@link #writeNext}, written by one Jackson generator
  * straight into the chunk's buffer. Memory is one chunk plus whatever the subclass holds.
  *
- * <p>Not thread-safe: runs on the HTTP channel's event loop. Each chunk returned is owned by
- * the caller (the HTTP encoder releases it); a chunk that fails half-way is released here.
+ * <p>A subclass whose next piece needs work elsewhere (a table pass on {@link TablePasses})
+ * says so with {@link #ready()} and calls {@link #wake()} when that work is done: the chunk ends
+ * there, and the HTTP side reads on when woken ({@link DeferredInput}).
+ *
+ * <p>Not thread-safe: runs on the HTTP channel's event loop ({@link #wake()} excepted). Each
+ * chunk returned is owned by the caller (the HTTP encoder releases it); a chunk that fails
+ * half-way is released here.
  */
-abstract class JsonStream implements ChunkedInput<ByteBuf> {
+abstract class JsonStream implements DeferredInput {
     /** Target chunk size in bytes. */
     static final int CHUNK = 32 * 1024;
 
@@ -27,6 +32,7 @@ abstract class JsonStream implements ChunkedInput<ByteBuf> {
     private final JsonGenerator gen;
     private boolean done;
     private long progress;
+    private volatile Runnable listener;
 
     JsonStream(JsonFactory json) {
         try {
@@ -47,16 +53,43 @@ abstract class JsonStream implements ChunkedInput<ByteBuf> {
     protected void release() {
     }
 
+    /**
+     * Whether {@link #writeNext} can go on now; false while the next piece waits for work on
+     * another thread. Event loop only. A subclass that ever says false calls {@link #wake()}
+     * when it may say true again.
+     */
+    protected boolean ready() {
+        return true;
+    }
+
+    /** The work {@link #ready()} waited for is done: the HTTP side reads on. Any thread. */
+    protected final void wake() {
+        Runnable l = listener;
+        if (l != null) {
+            l.run();
+        }
+    }
+
+    @Override
+    public final void whenReady(Runnable l) {
+        listener = l;
+        if (done || ready()) {
+            l.run(); // ready before the listener was there: its wake-up went to the previous one
+        }
+    }
+
+    /** The next chunk; null at the end, or when nothing can be written until {@link #wake()}. */
     @Override
     public final ByteBuf readChunk(ByteBufAllocator alloc) throws IOException {
-        if (done) {
+        if (done || !ready()) {
             return null;
         }
         ByteBuf buf = alloc.buffer(CHUNK + CHUNK / 4);
         boolean ok = false;
+        boolean keep = false;
         sink.target = buf;
         try {
-            while (!done && buf.readableBytes() + gen.getOutputBuffered() < CHUNK) {
+            while (!done && buf.readableBytes() + gen.getOutputBuffered() < CHUNK && ready()) {
                 done = writeNext(gen);
             }
             if (done) {
@@ -68,9 +101,13 @@ abstract class JsonStream implements ChunkedInput<ByteBuf> {
             ok = true;
         } finally {
             sink.target = null;
-            if (!ok) {
-                buf.release();
+            keep = ok && buf.readableBytes() > 0;
+            if (!keep) {
+                buf.release(); // failed, or nothing written before having to wait
             }
+        }
+        if (!keep) {
+            return null;
         }
         progress += buf.readableBytes();
         return buf;

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The JSON query API (docs/api.md): {@code GET /api/peers}, {@code /api/peers/{peer}},
@@ -36,10 +38,13 @@ import java.util.TreeSet;
  * address across every peer, the best path marked). Every malformed request is a 4xx with
  * {@code {"error": "…"}}.
  *
- * <p>Runs on the HTTP event loop, never a peer's: it reads the Adj-RIBs-In through their public
- * methods only ({@code get}, {@code forEach}, {@code size}), which are safe against the peer's
- * loop writing at the same time and never block it. Results are therefore weakly consistent: a
- * page or a lookup taken during an UPDATE may see part of it.
+ * <p>Runs on the HTTP event loop, never a peer's, except for passes over whole tables (pages,
+ * dumps, more-specific lookups, lookups over ADD-PATH peers), which run on {@link TablePasses}
+ * so the loop stays free for exact and longest-match lookups; at most
+ * {@link TablePasses#maxRequests()} such requests are in progress at once, more get 503. It reads
+ * the Adj-RIBs-In through their public methods only ({@code get}, {@code forEach}, {@code size}),
+ * which are safe against the peer's loop writing at the same time and never block it. Results
+ * are therefore weakly consistent: a page or a lookup taken during an UPDATE may see part of it.
  */
 public final class QueryApi {
     /** Routes per page of {@code /api/peers/{peer}/routes} unless {@code limit} says otherwise. */
@@ -56,12 +61,15 @@ public final class QueryApi {
 
     private final PeerRegistry peers;
     private final long localAs;
+    private final TablePasses passes;
     /** Thread-safe; generators are made per response. */
     private static final JsonFactory JSON = new JsonFactory();
 
-    public QueryApi(PeerRegistry peers, long localAs) {
+    /** Over {@code peers}; {@code localAs} tells eBGP from iBGP peers; table passes run on {@code passes}. */
+    public QueryApi(PeerRegistry peers, long localAs, TablePasses passes) {
         this.peers = peers;
         this.localAs = localAs;
+        this.passes = passes;
     }
 
     /**
@@ -242,7 +250,10 @@ public final class QueryApi {
                 "; all=true for the whole table");
         String cursorText = param(q, "cursor");
         RouteKey after = cursorText == null || cursorText.isEmpty() ? null : RouteCursor.decode(cursorText, family);
-        return Response.stream(200, JSON_TYPE, new RouteDump(JSON, p, family, after, all ? -1 : limit));
+        if (!passes.tryAcquire()) {
+            return busy();
+        }
+        return Response.stream(200, JSON_TYPE, new RouteDump(JSON, passes, p, family, after, all ? -1 : limit));
     }
 
     // ---------------------------------------------------------------- lookups
@@ -273,20 +284,50 @@ public final class QueryApi {
             throw new BadRequest("limit applies to match=more-specific only");
         }
         int limit = limitText == null ? DEFAULT_LOOKUP_LIMIT : intParam("limit", limitText, 1, MAX_LOOKUP_LIMIT, "");
-        Lookup lookup = new Lookup(sortedPeers(), localAs);
-        Lookup.Result r;
-        if (ipText != null) {
-            r = lookup.longestMatch(Prefix.host(ipText, family));
-        } else {
-            Prefix p = Prefix.parse(prefixText, family);
-            r = switch (m) {
-                case EXACT -> lookup.exact(p);
-                case LESS_SPECIFIC -> lookup.lessSpecific(p);
-                case MORE_SPECIFIC -> lookup.moreSpecific(p, limit);
-            };
-        }
+        List<Peer> ps = sortedPeers();
+        Lookup lookup = new Lookup(ps, localAs);
+        Prefix p = ipText != null ? Prefix.host(ipText, family) : Prefix.parse(prefixText, family);
+        Supplier<Lookup.Result> work = ipText != null ? () -> lookup.longestMatch(p) : switch (m) {
+            case EXACT -> () -> lookup.exact(p);
+            case LESS_SPECIFIC -> () -> lookup.lessSpecific(p);
+            case MORE_SPECIFIC -> () -> lookup.moreSpecific(p, limit);
+        };
         String[] query = ipText != null ? new String[] {"ip", ipText} : new String[] {"prefix", prefixText, "match", match};
-        return Response.stream(200, JSON_TYPE, new LookupStream(JSON, query, r));
+        if (!scans(m, p.family(), ps)) {
+            // Probes only (microseconds): answered here, on the HTTP loop.
+            return Response.stream(200, JSON_TYPE, new LookupStream(JSON, query, CompletableFuture.completedFuture(work.get())));
+        }
+        if (!passes.tryAcquire()) {
+            return busy();
+        }
+        CompletableFuture<Lookup.Result> result;
+        try {
+            result = passes.submit(work);
+        } catch (RuntimeException e) {
+            passes.release(); // not submitted (shutting down)
+            throw e;
+        }
+        result.whenComplete((r, e) -> passes.release()); // the place covers the passes, not the short write
+        return Response.stream(200, JSON_TYPE, new LookupStream(JSON, query, result));
+    }
+
+    /** Whether a lookup passes over whole tables: more-specific, or a peer with ADD-PATH keys has routes. */
+    private static boolean scans(Lookup.Match m, AfiSafi family, List<Peer> ps) {
+        if (m == Lookup.Match.MORE_SPECIFIC) {
+            return true;
+        }
+        for (Peer peer : ps) {
+            if (peer.config().addPathReceive() && peer.rib().size(family) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 503: every place for a request that passes over whole tables is taken. */
+    private Response busy() {
+        return error(503, "busy: " + passes.maxRequests() + " requests that pass over whole tables (route pages and"
+                + " dumps, more-specific lookups) are in progress; retry when one is done");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -420,29 +461,76 @@ public final class QueryApi {
         }
     }
 
-    /** {@code /api/peers/{peer}/routes}: one page, or with {@code limit} -1 the whole table, in key order. */
+    /**
+     * {@code /api/peers/{peer}/routes}: one page, or with {@code limit} -1 the whole table, in key
+     * order. Each batch (the page, or {@link TablePasses#dumpBatch()} routes of a dump) is one pass on
+     * {@link TablePasses}, the next one started once the previous one is written, so memory
+     * is that of one batch (the chunks wait meanwhile; the connection stays open). Holds a place on {@code passes} until
+     * the end or the close, which also stops a pass in progress.
+     */
     private static final class RouteDump extends JsonStream {
+        private final TablePasses passes;
         private final Peer peer;
         private final AfiSafi family;
         private final int limit;
+        private final int dumpBatch;
         private final MessageJson mj = new MessageJson();
         private RouteKey after;
         private List<RibScan.Entry> batch = List.of();
         private int next;
+        /** The next batch's pass; null when there is none to come. */
+        private CompletableFuture<List<RibScan.Entry>> coming;
         private boolean started;
-        private boolean more = true;
+        private boolean more;
         private long count;
+        /** Set on the HTTP loop at the end or close; read by a pass in progress, which then stops. */
+        private volatile boolean closed;
 
-        RouteDump(JsonFactory json, Peer peer, AfiSafi family, RouteKey after, int limit) {
+        RouteDump(JsonFactory json, TablePasses passes, Peer peer, AfiSafi family, RouteKey after, int limit) {
             super(json);
+            this.passes = passes;
             this.peer = peer;
             this.family = family;
             this.after = after;
             this.limit = limit;
+            this.dumpBatch = passes.dumpBatch();
+            try {
+                this.coming = pass(after);
+            } catch (RuntimeException e) {
+                release(); // not submitted (shutting down)
+                throw e;
+            }
+        }
+
+        private int batchSize() {
+            return limit < 0 ? dumpBatch : limit;
+        }
+
+        /** The batch after {@code from}, one more route than the batch to tell whether more follow. */
+        private CompletableFuture<List<RibScan.Entry>> pass(RouteKey from) {
+            AdjRibIn rib = peer.rib();
+            int n = batchSize() + 1;
+            CompletableFuture<List<RibScan.Entry>> f = passes.submit(() -> RibScan.after(rib, family, from, n,
+                    () -> closed));
+            f.whenComplete((b, e) -> wake());
+            return f;
+        }
+
+        @Override
+        protected boolean ready() {
+            return next < batch.size() || coming == null || coming.isDone();
         }
 
         @Override
         protected boolean writeNext(JsonGenerator g) throws IOException {
+            if (next == batch.size() && coming != null) {
+                List<RibScan.Entry> b = coming.join(); // done (ready() said so); a failed pass throws here
+                int n = batchSize();
+                more = b.size() > n;
+                batch = more ? b.subList(0, n) : b;
+                next = 0;
+                coming = null;
+            }
             if (!started) {
                 started = true;
                 g.writeStartObject();
@@ -452,19 +540,6 @@ public final class QueryApi {
                 return false;
             }
             if (next == batch.size()) {
-                if (more && (limit < 0 || count < limit)) {
-                    AdjRibIn rib = peer.rib();
-                    int n = limit < 0 ? RibScan.batchSize() : limit;
-                    batch = RibScan.after(rib, family, after, n + 1);
-                    next = 0;
-                    more = batch.size() > n;
-                    if (more) {
-                        batch = batch.subList(0, n);
-                    }
-                    if (!batch.isEmpty()) {
-                        return false;
-                    }
-                }
                 g.writeEndArray();
                 g.writeNumberField("count", count);
                 if (limit >= 0 && more) {
@@ -483,30 +558,54 @@ public final class QueryApi {
             g.writeEndObject();
             after = e.key();
             count++;
+            if (next == batch.size() && more && limit < 0) {
+                batch = List.of(); // written: garbage before the next pass fills its buffer
+                next = 0;
+                coming = pass(after);
+            }
             return false;
         }
 
         @Override
         protected void release() {
-            batch = List.of();
+            if (!closed) {
+                closed = true;
+                batch = List.of();
+                if (coming != null) {
+                    coming.cancel(false); // a pass still queued never starts; one running stops at the flag
+                    coming = null;
+                }
+                passes.release();
+            }
         }
     }
 
     /** {@code /api/routes}: the prefixes found, each with every peer's path, the best first and marked. */
     private static final class LookupStream extends JsonStream {
         private final String[] query;
-        private final Lookup.Result result;
+        /** Done already for probes; computed on {@link TablePasses} for lookups that scan. */
+        private final CompletableFuture<Lookup.Result> pending;
         private final MessageJson mj = new MessageJson();
+        private Lookup.Result result;
         private int next = -1;
 
-        LookupStream(JsonFactory json, String[] query, Lookup.Result result) {
+        LookupStream(JsonFactory json, String[] query, CompletableFuture<Lookup.Result> pending) {
             super(json);
             this.query = query;
-            this.result = result;
+            this.pending = pending;
+            pending.whenComplete((r, e) -> wake());
+        }
+
+        @Override
+        protected boolean ready() {
+            return result != null || pending.isDone();
         }
 
         @Override
         protected boolean writeNext(JsonGenerator g) throws IOException {
+            if (result == null) {
+                result = pending.join(); // done (ready() said so); a failed lookup throws here
+            }
             if (next < 0) {
                 next = 0;
                 g.writeStartObject();

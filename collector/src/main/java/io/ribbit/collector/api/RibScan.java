@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Ordered pages out of an unordered table: one pass of {@link AdjRibIn#forEach} keeps the
@@ -27,37 +29,45 @@ final class RibScan {
     private RibScan() {
     }
 
-    /**
-     * Internal batch for {@code all=true}: the largest page ({@link QueryApi#MAX_LIMIT}), so a
-     * table of N routes takes N / 100,000 passes and memory stays that of one full page.
-     */
-    static int batchSize() {
-        return QueryApi.MAX_LIMIT;
-    }
-
     /** Up to {@code n} routes of {@code family} whose keys follow {@code after} (null: from the start), in order. */
     static List<Entry> after(AdjRibIn rib, AfiSafi family, RouteKey after, int n) {
-        Smallest s = new Smallest(after, n);
+        return after(rib, family, after, n, () -> false);
+    }
+
+    /**
+     * As above; the pass stops with a {@link CancellationException} soon after {@code cancelled}
+     * says so (it is asked every {@value #CHECK_EVERY} keys): the response it was for is gone.
+     */
+    static List<Entry> after(AdjRibIn rib, AfiSafi family, RouteKey after, int n, BooleanSupplier cancelled) {
+        Smallest s = new Smallest(after, n, cancelled);
         rib.forEach(family, s);
         return s.result();
     }
 
+    private static final int CHECK_EVERY = 4096;
+
     private static final class Smallest implements BiConsumer<RouteKey, Route> {
         private final RouteKey after;
         private final int n;
+        private final BooleanSupplier cancelled;
+        private int visited;
         private Entry[] buf;
         private int size;
         /** Once the buffer has been cut to n: keys at or above this cannot be among the n smallest. */
         private RouteKey threshold;
 
-        Smallest(RouteKey after, int n) {
+        Smallest(RouteKey after, int n, BooleanSupplier cancelled) {
             this.after = after;
             this.n = n;
+            this.cancelled = cancelled;
             this.buf = new Entry[Math.min(2 * n, 1024)];
         }
 
         @Override
         public void accept(RouteKey k, Route r) {
+            if (++visited % CHECK_EVERY == 0 && cancelled.getAsBoolean()) {
+                throw new CancellationException("the response was closed");
+            }
             if (after != null && RouteCursor.ORDER.compare(k, after) <= 0
                     || threshold != null && RouteCursor.ORDER.compare(k, threshold) >= 0) {
                 return;

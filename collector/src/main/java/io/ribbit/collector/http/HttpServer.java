@@ -34,6 +34,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.ribbit.collector.peer.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,8 @@ import java.util.function.Supplier;
  * {@code /ready}, and any routes registered later (exact paths, or path prefixes for the API). Small responses are built in
  * memory; large ones are streamed as chunks produced when the channel is writable
  * ({@link ChunkedWriteHandler}), so their memory stays bounded. Handlers and stream producers run
- * on the HTTP event loop, never on a peer's.
+ * on the HTTP event loop, never on a peer's; work that takes longer than about a millisecond
+ * belongs elsewhere, behind a {@link DeferredInput} (the query API's table passes).
  */
 public final class HttpServer implements AutoCloseable {
     /**
@@ -127,21 +129,46 @@ public final class HttpServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /**
+     * One per connection, on its event loop. Requests are answered in order (HTTP/1.1
+     * pipelining): while a streamed response waits for its first chunk (a {@link DeferredInput}
+     * whose work runs elsewhere), the connection stops reading and requests already decoded wait
+     * in {@link #queued}; everything written after that goes through ChunkedWriteHandler's queue,
+     * which keeps the order.
+     */
     private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** A response waiting for its first chunk, and whether to keep the connection after it. */
+        private record Waiting(Response response, boolean keepAlive) {
+        }
+
+        private Waiting waiting;
+        private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>(2);
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (waiting != null) {
+                queued.add(req.retain()); // released once served, or when the connection ends
+                return;
+            }
+            serve(ctx, req);
+        }
+
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
             Response r;
             if (req.decoderResult().isFailure()) {
                 r = Response.json(400, "{\"error\":\"bad request: malformed HTTP\"}\n");
             } else {
                 r = dispatch(req);
             }
-            boolean head = req.method().equals(HttpMethod.HEAD);
+            respond(ctx, r, req.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(req));
+        }
+
+        private void respond(ChannelHandlerContext ctx, Response r, boolean head, boolean keepAlive) {
             ByteBuf body;
             int length;
             if (r.stream() != null && head) {
                 closeQuietly(r.stream());
-                writeStream(ctx, req, r, true, null);
+                writeStream(ctx, keepAlive, r, true, null);
                 return;
             } else if (r.stream() != null) {
                 // The first chunk now: a body that fits in it goes out whole, with a Content-Length.
@@ -158,8 +185,16 @@ public final class HttpServer implements AutoCloseable {
                     }
                     r = Response.text(500, "internal error: " + e + "\n");
                 }
+                if (r.stream() != null && first == null && !end && in instanceof DeferredInput d) {
+                    // Its work runs elsewhere: read the first chunk when it is done. Meanwhile
+                    // the connection reads nothing more (its next request would have to wait anyway).
+                    waiting = new Waiting(r, keepAlive);
+                    ctx.channel().config().setAutoRead(false);
+                    d.whenReady(() -> ctx.executor().execute(() -> resume(ctx)));
+                    return;
+                }
                 if (r.stream() != null && !end) {
-                    writeStream(ctx, req, r, false, first);
+                    writeStream(ctx, keepAlive, r, false, first);
                     return;
                 }
                 closeQuietly(in);
@@ -173,12 +208,54 @@ public final class HttpServer implements AutoCloseable {
                     body);
             headers(resp, r);
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (keepAlive) {
                 resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(resp);
             } else {
                 ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        /** The waiting response may have its first chunk: try again, then serve what queued up. */
+        private void resume(ChannelHandlerContext ctx) {
+            Waiting w = waiting;
+            if (w == null || !ctx.channel().isActive()) {
+                return; // a repeated wake-up, or the connection ended (channelInactive closed the stream)
+            }
+            waiting = null;
+            respond(ctx, w.response(), false, w.keepAlive()); // may wait again (a spurious wake-up)
+            while (waiting == null && !queued.isEmpty()) {
+                FullHttpRequest next = queued.poll();
+                try {
+                    serve(ctx, next);
+                } finally {
+                    next.release();
+                }
+            }
+            if (waiting == null) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            end();
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            end();
+        }
+
+        /** The connection is gone: the waiting stream is closed (its work cancelled), queued requests released. */
+        private void end() {
+            if (waiting != null) {
+                closeQuietly(waiting.response().stream());
+                waiting = null;
+            }
+            for (FullHttpRequest q; (q = queued.poll()) != null; ) {
+                q.release();
             }
         }
 
@@ -208,12 +285,11 @@ public final class HttpServer implements AutoCloseable {
          * more, so the connection is closed without the terminating chunk and the client sees a
          * truncated response, not a complete one. With {@code headOnly} (HEAD) the headers alone.
          */
-        private void writeStream(ChannelHandlerContext ctx, FullHttpRequest req, Response r, boolean headOnly,
+        private void writeStream(ChannelHandlerContext ctx, boolean keepAlive, Response r, boolean headOnly,
                 ByteBuf first) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
             headers(head, r);
             HttpUtil.setTransferEncodingChunked(head, true);
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (keepAlive) {
                 head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
@@ -224,6 +300,11 @@ public final class HttpServer implements AutoCloseable {
             } else {
                 if (first != null) {
                     ctx.write(new DefaultHttpContent(first));
+                }
+                ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+                if (r.stream() instanceof DeferredInput d && writer != null) {
+                    // A later chunk that waits for work elsewhere: the transfer resumes when it is done.
+                    d.whenReady(writer::resumeTransfer);
                 }
                 done = ctx.writeAndFlush(new HttpChunkedInput(new Fair(r.stream(), ctx)));
             }
