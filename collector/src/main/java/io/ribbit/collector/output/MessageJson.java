@@ -239,6 +239,12 @@ public final class MessageJson {
     }
 
     private void writePrefixStrings(JsonGenerator g, PrefixList p) throws IOException {
+        if (!p.afiSafi().isIpv6()) {
+            for (int i = 0; i < p.size(); i++) {
+                writeIpv4Prefix(g, p.ipv4(i));
+            }
+            return;
+        }
         for (int i = 0; i < p.size(); i++) {
             scratch.setLength(0);
             p.appendPrefix(i, scratch);
@@ -249,6 +255,49 @@ public final class MessageJson {
             scratch.getChars(0, n, chars, 0);
             g.writeString(chars, 0, n);
         }
+    }
+
+    /** Prefix {@code i} of {@code p} as a JSON string ("a.b.c.d/len", RFC 5952 text for IPv6). */
+    public static void writePrefix(JsonGenerator g, PrefixList p, int i) throws IOException {
+        if (p.afiSafi().isIpv6()) {
+            g.writeString(p.prefix(i));
+        } else {
+            writeIpv4Prefix(g, p.ipv4(i));
+        }
+    }
+
+    /** Decimal octets "0".."255", each as ASCII bytes. */
+    private static final byte[][] OCTETS = new byte[256][];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            OCTETS[i] = Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The writer thread's bytes for one prefix ("255.255.255.255/32" is 18). */
+    private static final ThreadLocal<byte[]> PREFIX_BYTES = ThreadLocal.withInitial(() -> new byte[24]);
+
+    /**
+     * An IPv4 prefix (packed as {@link PrefixList#packIpv4}) as a JSON string, formatted straight
+     * into bytes: no String, no escaping (digits, dots and a slash never need it).
+     */
+    private static void writeIpv4Prefix(JsonGenerator g, long packed) throws IOException {
+        byte[] b = PREFIX_BYTES.get();
+        int a = PrefixList.ipv4Address(packed);
+        int n = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            byte[] o = OCTETS[(a >>> shift) & 0xff];
+            for (byte c : o) {
+                b[n++] = c;
+            }
+            b[n++] = shift == 0 ? (byte) '/' : (byte) '.';
+        }
+        byte[] l = OCTETS[(int) (packed & 0xff)];
+        for (byte c : l) {
+            b[n++] = c;
+        }
+        g.writeRawUTF8String(b, 0, n);
     }
 
     // ------------------------------------------------------------------ OPEN

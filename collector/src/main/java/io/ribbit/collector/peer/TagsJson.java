@@ -2,39 +2,46 @@ package io.ribbit.collector.peer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ribbit.collector.event.JsonValue;
+import io.ribbit.collector.output.MessageJson;
 import io.ribbit.rib.ImportCheck;
 import io.ribbit.rib.ImportChecks;
-import io.ribbit.rib.RouteKey;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
+import java.io.UncheckedIOException;
 
 /**
  * An UPDATE event's {@code tags} field (docs/events.md): per failed import check, its action and
- * the prefixes that failed it.
+ * the prefixes that failed it. Written on the event writer's thread, straight from the UPDATE's
+ * prefix lists (one pass to find the failed checks, one per failed check for its prefixes).
  */
 record TagsJson(ImportChecks.Tags tags) implements JsonValue {
+    private static final ImportCheck[] CHECKS = ImportCheck.values();
+
     @Override
     public void write(JsonGenerator g) throws IOException {
-        Map<ImportCheck, List<String>> byCheck = new EnumMap<>(ImportCheck.class);
-        tags.forEach((p, i, mask) -> {
-            String prefix = RouteKey.of(p, i).prefix();
-            for (ImportCheck c : ImportCheck.values()) {
-                if ((mask & c.bit()) != 0) {
-                    byCheck.computeIfAbsent(c, k -> new ArrayList<>()).add(prefix);
-                }
-            }
-        });
+        int[] failed = new int[1];
+        tags.forEach((p, i, mask) -> failed[0] |= mask);
         g.writeStartArray();
-        for (Map.Entry<ImportCheck, List<String>> e : byCheck.entrySet()) {
+        for (ImportCheck c : CHECKS) {
+            int bit = c.bit();
+            if ((failed[0] & bit) == 0) {
+                continue;
+            }
             g.writeStartObject();
-            g.writeStringField("check", e.getKey().key());
-            g.writeStringField("action", tags.bound().rejects(e.getKey().bit()) ? "reject" : "tag");
+            g.writeStringField("check", c.key());
+            g.writeStringField("action", tags.bound().rejects(bit) ? "reject" : "tag");
             g.writeArrayFieldStart("prefixes");
-            for (String p : e.getValue()) {
-                g.writeString(p);
+            try {
+                tags.forEach((p, i, mask) -> {
+                    if ((mask & bit) != 0) {
+                        try {
+                            MessageJson.writePrefix(g, p, i);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             g.writeEndArray();
             g.writeEndObject();
