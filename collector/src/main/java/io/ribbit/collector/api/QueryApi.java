@@ -149,7 +149,7 @@ public final class QueryApi {
 
     private List<Peer> sortedPeers() {
         List<Peer> ps = new ArrayList<>(peers.peers());
-        ps.sort(Comparator.comparing((Peer p) -> p.address().getAddress(), BestPath::compareAddresses));
+        ps.sort(Comparator.comparing((Peer p) -> p.address().getAddress(), io.ribbit.rib.RouteSelection::compareAddresses));
         return ps;
     }
 
@@ -273,7 +273,7 @@ public final class QueryApi {
             throw new BadRequest("limit applies to match=more-specific only");
         }
         int limit = limitText == null ? DEFAULT_LOOKUP_LIMIT : intParam("limit", limitText, 1, MAX_LOOKUP_LIMIT, "");
-        Lookup lookup = new Lookup(sortedPeers(), localAs);
+        Lookup lookup = new Lookup(sortedPeers(), localAs, peers.locRib(), peers.selection());
         Lookup.Result r;
         if (ipText != null) {
             r = lookup.longestMatch(Prefix.host(ipText, family));
@@ -536,7 +536,7 @@ public final class QueryApi {
                 g.writeStartObject();
                 g.writeStringField("peer", h.peer().name());
                 g.writeNumberField("peer_asn", h.peer().remoteAs());
-                g.writeBooleanField("best", i == 0);
+                g.writeBooleanField("best", i == 0 && f.bestFirst());
                 writeRouteFields(g, h.key(), h.route(), mj, h.peer().importChecks());
                 g.writeEndObject();
             }
