@@ -165,17 +165,19 @@ public final class ConfigLoader {
         }
         double warmup = number(m, "", "warmup", 0, 0, 60);
         LocRibConfig locRib = LocRibConfig.DEFAULT;
+        int disabledAt = 0;
         if (m.get("loc-rib") != null) {
             Map<String, YamlNode> lr = object(m.get("loc-rib"), "loc-rib", LOC_RIB);
             if (lr != null) {
+                disabledAt = lr.get("enabled") != null ? lr.get("enabled").line : 0;
                 locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", true), bool(lr, "loc-rib", "always-compare-med", true),
                         number(lr, "loc-rib", "max-pending", 1_000_000, 1_000, 1_000_000_000));
             }
         }
         for (EventSinkConfig s : events) {
             if (s.locRib() != EventSinkConfig.LocRibEvents.NO && !locRib.enabled()) {
-                error(s.line(), "loc-rib.enabled", "is false, but an event sink (line " + s.line()
-                        + ") asks for loc-rib events");
+                error(disabledAt, "loc-rib.enabled", "is false, but the event sink at line " + s.line()
+                        + " asks for loc-rib events");
             }
         }
         return new RibbitConfig(name, routerId, localAs, List.copyOf(listen), http, List.copyOf(neighbors),
