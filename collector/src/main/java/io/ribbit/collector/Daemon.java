@@ -26,9 +26,14 @@ import io.ribbit.collector.api.LookingGlass;
 import io.ribbit.collector.api.QueryApi;
 import io.ribbit.collector.api.TablePasses;
 import io.ribbit.collector.config.EventSinkConfig;
+import io.ribbit.collector.config.LocRibConfig;
+import io.ribbit.collector.config.NeighborConfig;
 import io.ribbit.collector.config.RibbitConfig;
 import io.ribbit.collector.event.EventBus;
 import io.ribbit.collector.event.EventSink;
+import io.ribbit.collector.event.LocRibEvents;
+import io.ribbit.rib.LocRib;
+import io.ribbit.rib.RouteSelection;
 import io.ribbit.collector.http.HttpServer;
 import io.ribbit.collector.metrics.RibbitMeters;
 import io.ribbit.collector.peer.Peer;
@@ -64,6 +69,8 @@ public final class Daemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventBus events;
     private final PeerRegistry peers;
+    /** The Loc-RIB, or null ({@code loc-rib: enabled: false}). */
+    private final LocRib locRib;
     private final HttpServer http = new HttpServer();
     private final TablePasses passes = TablePasses.forThisMachine();
     private final QueryApi api;
@@ -90,7 +97,12 @@ public final class Daemon implements AutoCloseable {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.boss = transport.newGroup(1, "ribbit-accept");
         this.workers = transport.newGroup(threads, "ribbit-peer");
-        this.peers = new PeerRegistry(config, registry, events, transport, boss, workers);
+        LocRibConfig lc = config.locRib();
+        this.locRib = lc.enabled()
+                ? new LocRib(new RouteSelection(lc.alwaysCompareMed()), events.wantsLocRib() ? new LocRibEvents(events) : null,
+                        lc.maxPendingKeys())
+                : null;
+        this.peers = new PeerRegistry(config, registry, events, transport, boss, workers, locRib);
         this.api = new QueryApi(peers, config.localAs(), passes);
         registerGlobalMeters();
     }
@@ -129,6 +141,26 @@ public final class Daemon implements AutoCloseable {
                 .description(RibbitMeters.SINK_ERRORS.description()).register(registry);
         Gauge.builder(RibbitMeters.PAUSED_PEERS.meterName(), events, EventBus::pausedPeers)
                 .description(RibbitMeters.PAUSED_PEERS.description()).register(registry);
+        if (locRib != null) {
+            java.util.Set<AfiSafi> families = new java.util.TreeSet<>();
+            for (NeighborConfig n : config.neighbors()) {
+                families.addAll(n.families());
+            }
+            for (AfiSafi f : families) {
+                Gauge.builder(RibbitMeters.LOC_RIB_PREFIXES.meterName(), locRib, l -> l.size(f))
+                        .description(RibbitMeters.LOC_RIB_PREFIXES.description()).tag("afi_safi", f.name()).register(registry);
+            }
+            FunctionCounter.builder(RibbitMeters.LOC_RIB_CHANGES.meterName(), locRib, LocRib::changes)
+                    .description(RibbitMeters.LOC_RIB_CHANGES.description()).register(registry);
+            FunctionCounter.builder(RibbitMeters.LOC_RIB_RECOMPUTES.meterName(), locRib, LocRib::recomputes)
+                    .description(RibbitMeters.LOC_RIB_RECOMPUTES.description()).register(registry);
+            FunctionCounter.builder(RibbitMeters.LOC_RIB_RESYNCS.meterName(), locRib, LocRib::resyncs)
+                    .description(RibbitMeters.LOC_RIB_RESYNCS.description()).register(registry);
+            Gauge.builder(RibbitMeters.LOC_RIB_PENDING.meterName(), locRib, LocRib::pending)
+                    .description(RibbitMeters.LOC_RIB_PENDING.description()).register(registry);
+            Gauge.builder(RibbitMeters.LOC_RIB_LAG.meterName(), locRib, l -> l.lagNanos() / 1e9)
+                    .description(RibbitMeters.LOC_RIB_LAG.description()).register(registry);
+        }
         Gauge.builder(RibbitMeters.NETTY_MEMORY.meterName(), PooledByteBufAllocator.DEFAULT,
                 a -> a.metric().usedDirectMemory()).description(RibbitMeters.NETTY_MEMORY.description())
                 .tag("kind", "direct").register(registry);
@@ -286,6 +318,14 @@ public final class Daemon implements AutoCloseable {
         LOG.info("shutting down: Cease (Administrative Shutdown) to every peer");
         peers.shutdown(config.shutdownMessage(), 3000);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (locRib != null) {
+            try {
+                locRib.sync(2, TimeUnit.SECONDS); // the last best-path events, before the sinks close
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            locRib.close();
+        }
         events.close();
         http.close();
         passes.close();

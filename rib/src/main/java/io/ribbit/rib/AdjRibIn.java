@@ -48,6 +48,8 @@ public final class AdjRibIn {
     /** The last set used, with one reference of its own: consecutive UPDATEs with the same path skip the store. */
     private AttributeSet cached;
     private final PrefixTable.Releaser releaser;
+    /** Told of every change when a Loc-RIB is kept (set once, before the first change), else null. */
+    private LocRib.Feed feed;
 
     /** What one UPDATE changed. */
     public record Change(int announced, int withdrawn, int removed) {
@@ -67,6 +69,22 @@ public final class AdjRibIn {
         return store;
     }
 
+    /** Hands every later change to the Loc-RIB ({@link LocRib#register} calls it). */
+    void feed(LocRib.Feed f) {
+        this.feed = f;
+    }
+
+    /** The Loc-RIB feed, or null when no Loc-RIB is kept. */
+    public LocRib.Feed feed() {
+        return feed;
+    }
+
+    private void dropped(AfiSafi family) {
+        if (feed != null) {
+            feed.dropped(family);
+        }
+    }
+
     /** Applies an UPDATE; returns the counts. */
     public Change apply(UpdateMessage u) {
         return apply(u, null);
@@ -78,6 +96,14 @@ public final class AdjRibIn {
      * {@code tags} null: nothing rejected.
      */
     public Change apply(UpdateMessage u, ImportChecks.Tags tags) {
+        Change c = applyToTables(u, tags);
+        if (feed != null) {
+            feed.updated(u);
+        }
+        return c;
+    }
+
+    private Change applyToTables(UpdateMessage u, ImportChecks.Tags tags) {
         int withdrawn = 0;
         int removed = 0;
         int announced = 0;
@@ -287,6 +313,7 @@ public final class AdjRibIn {
             t.releaseAll(store);
         }
         dropCache();
+        dropped(null);
         return n;
     }
 
@@ -303,6 +330,7 @@ public final class AdjRibIn {
         if (m.isEmpty()) {
             dropCache();
         }
+        dropped(family);
         return t.size();
     }
 
@@ -312,13 +340,32 @@ public final class AdjRibIn {
      */
     public int markStale(AfiSafi family, boolean longLived) {
         PrefixTable t = tables.get(family);
-        return t == null ? 0 : t.markStale(longLived);
+        if (t == null) {
+            return 0;
+        }
+        boolean hadStale = t.staleCount() > 0;
+        int n = t.markStale(longLived);
+        if (feed != null) {
+            if (longLived) {
+                feed.dropped(family); // RFC 9494 §4.3: long-lived stale paths rank last
+            } else if (hadStale) {
+                feed.resync(); // long-lived stale paths may have become merely stale, i.e. better
+            }
+        }
+        return n;
     }
 
     /** Removes the routes of {@code family} still stale (End-of-RIB received or restart timer expired). */
     public int sweepStale(AfiSafi family) {
         PrefixTable t = tables.get(family);
-        return t == null ? 0 : t.sweepStale(store);
+        if (t == null) {
+            return 0;
+        }
+        int n = t.sweepStale(store);
+        if (n > 0) {
+            dropped(family);
+        }
+        return n;
     }
 
     /** Stale routes (kept by the writer as it goes; O(families)). */
@@ -352,6 +399,9 @@ public final class AdjRibIn {
             }
         }
         releaser.flush();
+        if (removed > 0) {
+            dropped(family);
+        }
         return removed;
     }
 

@@ -119,13 +119,16 @@ public final class PrefixTable {
         /** Stale marks, allocated while some route is stale. */
         volatile byte[][] stale;
         final AttributeSet[][] values;
+        /** Owner tags (Loc-RIB tables: which peer's path the value is), else null. */
+        final long[][] owners;
         /** Seqlock version per stripe. */
         final int[] versions;
         /** Table-wide seqlock version; through {@link #GLOBAL}. */
         @SuppressWarnings("unused")
         volatile int global;
 
-        Slots(int capacity, int stripeShift, boolean ipv6, boolean addPath, boolean vpn, boolean labeled) {
+        Slots(int capacity, int stripeShift, boolean ipv6, boolean addPath, boolean vpn, boolean labeled,
+                boolean owned) {
             this.mask = capacity - 1;
             this.stripeShift = stripeShift;
             int stripes = Math.max(1, capacity >>> stripeShift);
@@ -139,6 +142,7 @@ public final class PrefixTable {
             this.rds = vpn ? new long[pages][pageSize] : null;
             this.labels = labeled ? new int[pages][pageSize] : null;
             this.values = new AttributeSet[pages][pageSize];
+            this.owners = owned ? new long[pages][pageSize] : null;
             this.versions = new int[stripes];
         }
 
@@ -193,6 +197,10 @@ public final class PrefixTable {
             return rds == null ? 0 : rds[p >>> PAGE_SHIFT][p & PAGE_MASK];
         }
 
+        long owner(int p) {
+            return owners == null ? 0 : owners[p >>> PAGE_SHIFT][p & PAGE_MASK];
+        }
+
         int label(int p) {
             return labels[p >>> PAGE_SHIFT][p & PAGE_MASK];
         }
@@ -230,9 +238,15 @@ public final class PrefixTable {
         AttributeSet set;
         byte stale;
         int[] labels;
+        long owner;
 
         public AttributeSet set() {
             return set;
+        }
+
+        /** The owner tag (tables made with {@link #owned}), else 0. */
+        public long owner() {
+            return owner;
         }
 
         /** {@link #FRESH}, {@link #STALE} or {@link #LLGR_STALE}. */
@@ -257,6 +271,7 @@ public final class PrefixTable {
     private final boolean vpn;
     private final boolean labeled;
     private final int stripeShift;
+    private final boolean owned;
     @SuppressWarnings("unused")
     private volatile Slots slots;
     @SuppressWarnings("unused")
@@ -275,15 +290,29 @@ public final class PrefixTable {
 
     /** For tests: a power-of-two initial capacity and stripe size. */
     PrefixTable(AfiSafi family, boolean addPath, int capacity, int stripeShift) {
+        this(family, addPath, capacity, stripeShift, false);
+    }
+
+    /**
+     * A table whose entries also carry a {@code long} owner tag, written with the value
+     * ({@link #put(long, long, int, long, int[], AttributeSet, long)}) and read with it: the
+     * Loc-RIB's, where the tag says which peer's path is the best. Path ids are not stored.
+     */
+    public static PrefixTable owned(AfiSafi family) {
+        return new PrefixTable(family, false, MIN_CAPACITY, DEFAULT_STRIPE_SHIFT, true);
+    }
+
+    private PrefixTable(AfiSafi family, boolean addPath, int capacity, int stripeShift, boolean owned) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4) {
             throw new IllegalArgumentException("capacity " + capacity);
         }
         this.family = family;
         this.ipv6 = family.isIpv6();
         this.vpn = family.isVpn();
-        this.labeled = family.isLabeled();
+        this.labeled = !owned && family.isLabeled();
         this.stripeShift = stripeShift;
-        SLOTS.setRelease(this, new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled));
+        this.owned = owned;
+        SLOTS.setRelease(this, new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled, owned));
     }
 
     public AfiSafi family() {
@@ -312,10 +341,15 @@ public final class PrefixTable {
 
     // ------------------------------------------------------------------ hashing
 
-    /** The key's hash; all bits mixed (the index is its low bits). IPv4 ignores low and length. */
+    /**
+     * The key's hash; all bits mixed (the index is its low bits). IPv4 ignores low and length. The
+     * ADD-PATH path id is left out on purpose: every path of a prefix has the same home slot, so
+     * they all lie in one probe run and {@link #readPaths} finds them without a scan (the Loc-RIB
+     * reads every path of a prefix; RFC 7911 peers send a few paths per prefix).
+     */
     static int hash(long high, long low, int length, int pathId, long rd) {
         long h = high * 0x9E3779B97F4A7C15L + low;
-        h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + ((long) pathId << 8 | length);
+        h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + length;
         h ^= rd * 0x94D049BB133111EBL;
         h ^= h >>> 32;
         h *= 0xD6E8FEB86659FD93L;
@@ -400,6 +434,7 @@ public final class PrefixTable {
         out.set = v;
         out.stale = s.staleAt(p);
         out.labels = labeled ? labelsAt(s, p) : null;
+        out.owner = s.owner(p);
     }
 
     /** A copy of slot {@code p}'s label stack (labeled tables). */
@@ -412,8 +447,115 @@ public final class PrefixTable {
         return stack == null ? new int[0] : stack.clone();
     }
 
+    /** Receives entries from {@link #forEachOwned}. */
+    @FunctionalInterface
+    public interface OwnedVisitor {
+        void visit(long high, long low, int length, long rd, AttributeSet set, long owner);
+    }
+
+    /** Every path of one prefix, as {@link #readPaths} found them (reused by its caller). */
+    public static final class Paths {
+        int n;
+        int[] pathIds = new int[4];
+        AttributeSet[] sets = new AttributeSet[4];
+        byte[] stale = new byte[4];
+
+        public int size() {
+            return n;
+        }
+
+        public int pathId(int i) {
+            return pathIds[i];
+        }
+
+        public AttributeSet set(int i) {
+            return sets[i];
+        }
+
+        public byte stale(int i) {
+            return stale[i];
+        }
+
+        void add(int pathId, AttributeSet set, byte mark) {
+            if (n == sets.length) {
+                pathIds = Arrays.copyOf(pathIds, n * 2);
+                sets = Arrays.copyOf(sets, n * 2);
+                stale = Arrays.copyOf(stale, n * 2);
+            }
+            pathIds[n] = pathId;
+            sets[n] = set;
+            stale[n] = mark;
+            n++;
+        }
+
+        /** Forgets the sets (so a reused holder keeps none alive). */
+        public void clear() {
+            Arrays.fill(sets, 0, n, null);
+            n = 0;
+        }
+    }
+
+    /**
+     * Every path of a prefix (each ADD-PATH path id; one without ADD-PATH) into {@code out}, with
+     * {@link #get}'s guarantees per path, all read in one probe of the prefix's run (path ids are
+     * not hashed); returns how many.
+     */
+    public int readPaths(long high, long low, int length, long rd, Paths out) {
+        int h = hashOf(high, low, length, 0, rd);
+        for (;;) {
+            Slots s = (Slots) SLOTS.getAcquire(this);
+            int mask = s.mask;
+            int i = h & mask;
+            int st0 = i >>> s.stripeShift;
+            int st1 = (st0 + 1) & s.stripeMask;
+            int v0 = (int) VERSION.getAcquire(s.versions, st0);
+            int v1 = (int) VERSION.getAcquire(s.versions, st1);
+            int g = (int) GLOBAL.getAcquire(s);
+            if (((v0 | v1 | g) & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            out.clear();
+            int n = 0;
+            for (int p = i; n <= mask; p = (p + 1) & mask, n++) {
+                AttributeSet v = s.valueAcquire(p);
+                if (v == null) {
+                    break;
+                }
+                if (s.key(p) == high && (!ipv6 || s.low(p) == low && s.length(p) == length) && s.rd(p) == rd) {
+                    out.add(s.pathId(p), v, s.staleAt(p));
+                }
+            }
+            VarHandle.acquireFence();
+            int covered = ((st0 + 2) << s.stripeShift) - i;
+            boolean valid = n < covered
+                    ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
+                    : (int) GLOBAL.getOpaque(s) == g;
+            if (valid) {
+                return out.n;
+            }
+        }
+    }
+
     /** Visits every entry; see the class comment for what a concurrent walk sees. */
     public void forEach(EntryVisitor visitor) {
+        walk(c -> {
+            for (int e = 0; e < c.n; e++) {
+                visitor.visit(c.high[e], c.low[e], c.length[e], c.pathId[e], c.rd[e], c.set[e], c.stale[e], c.labels[e]);
+            }
+        });
+    }
+
+    /** {@link #forEach} with the owner tags (tables made with {@link #owned}). */
+    public void forEachOwned(OwnedVisitor visitor) {
+        walk(c -> {
+            for (int e = 0; e < c.n; e++) {
+                visitor.visit(c.high[e], c.low[e], c.length[e], c.rd[e], c.set[e], c.owner[e]);
+            }
+        });
+    }
+
+    private void walk(java.util.function.Consumer<Chunk> visitor) {
         Slots s = (Slots) SLOTS.getAcquire(this);
         int mask = s.mask;
         int cap = mask + 1;
@@ -436,7 +578,9 @@ public final class PrefixTable {
                 }
                 c.n = 0;
                 int k = 0;
-                for (; k <= mask; k++) {
+                // Past the end too: in a one-chunk table, an entry whose run wrapped around lies
+                // before its home and is found on the second lap (each entry added once: by home).
+                for (; k < cap + chunk; k++) {
                     int p = (a + k) & mask;
                     AttributeSet e = s.valueAcquire(p);
                     if (e == null) {
@@ -458,9 +602,7 @@ public final class PrefixTable {
                     break;
                 }
             }
-            for (int e = 0; e < c.n; e++) {
-                visitor.visit(c.high[e], c.low[e], c.length[e], c.pathId[e], c.rd[e], c.set[e], c.stale[e], c.labels[e]);
-            }
+            visitor.accept(c);
         }
     }
 
@@ -475,6 +617,7 @@ public final class PrefixTable {
         AttributeSet[] set;
         byte[] stale;
         int[][] labels;
+        long[] owner;
 
         Chunk(int size) {
             high = new long[size];
@@ -485,6 +628,7 @@ public final class PrefixTable {
             set = new AttributeSet[size];
             stale = new byte[size];
             labels = new int[size][];
+            owner = new long[size];
         }
 
         void add(Slots s, int p, AttributeSet e, boolean ipv6, boolean labeled) {
@@ -498,6 +642,7 @@ public final class PrefixTable {
                 set = Arrays.copyOf(set, m);
                 stale = Arrays.copyOf(stale, m);
                 labels = Arrays.copyOf(labels, m);
+                owner = Arrays.copyOf(owner, m);
             }
             high[n] = s.key(p);
             if (ipv6) {
@@ -512,6 +657,7 @@ public final class PrefixTable {
             set[n] = e;
             stale[n] = s.staleAt(p);
             labels[n] = labeled ? labelsAt(s, p) : null;
+            owner[n] = s.owner(p);
             n++;
         }
     }
@@ -524,6 +670,19 @@ public final class PrefixTable {
      * null. Writer only.
      */
     public AttributeSet put(long high, long low, int length, int pathId, long rd, int[] labels, AttributeSet value) {
+        return put(high, low, length, pathId, rd, labels, value, 0);
+    }
+
+    /**
+     * {@link #put} in a table made with {@link #owned}: the value and its owner tag change
+     * together (a reader sees both old or both new). Writer only.
+     */
+    public AttributeSet put(long high, long low, int length, long rd, int[] labels, AttributeSet value, long owner) {
+        return put(high, low, length, 0, rd, labels, value, owner);
+    }
+
+    private AttributeSet put(long high, long low, int length, int pathId, long rd, int[] labels, AttributeSet value,
+            long owner) {
         if (value == null) {
             throw new NullPointerException("value");
         }
@@ -537,7 +696,7 @@ public final class PrefixTable {
         AttributeSet cur;
         while ((cur = s.value(p)) != null) {
             if (matches(s, p, high, low, length, pathId, rd)) {
-                return replace(s, p, cur, labels, value);
+                return replace(s, p, cur, labels, value, owner);
             }
             p = (p + 1) & mask;
         }
@@ -555,15 +714,19 @@ public final class PrefixTable {
         if (labeled) {
             writeLabels(s, p, labels);
         }
+        if (s.owners != null) {
+            s.owners[p >>> PAGE_SHIFT][p & PAGE_MASK] = owner;
+        }
         s.valueRelease(p, value);
         SIZE.setRelease(this, n + 1);
         return null;
     }
 
-    private AttributeSet replace(Slots s, int p, AttributeSet cur, int[] labels, AttributeSet value) {
+    private AttributeSet replace(Slots s, int p, AttributeSet cur, int[] labels, AttributeSet value, long owner) {
         byte mark = s.staleAt(p);
         boolean relabel = labeled && !sameLabels(s, p, labels);
-        if (mark == FRESH && !relabel) {
+        boolean reown = s.owners != null && s.owner(p) != owner;
+        if (mark == FRESH && !relabel && !reown) {
             if (cur != value) {
                 s.valueRelease(p, value);
             }
@@ -574,6 +737,9 @@ public final class PrefixTable {
         mark(s, p >>> s.stripeShift);
         if (relabel) {
             writeLabels(s, p, labels);
+        }
+        if (reown) {
+            s.owners[p >>> PAGE_SHIFT][p & PAGE_MASK] = owner;
         }
         if (mark != FRESH) {
             s.stale[p >>> PAGE_SHIFT][p & PAGE_MASK] = FRESH;
@@ -707,6 +873,9 @@ public final class PrefixTable {
         byte[][] st = b.stale;
         if (sf != null && st != null) {
             st[bg][bo] = sf[ag][ao];
+        }
+        if (b.owners != null) {
+            b.owners[bg][bo] = a.owners[ag][ao];
         }
         b.values[bg][bo] = a.values[ag][ao];
     }
@@ -846,7 +1015,7 @@ public final class PrefixTable {
     /** Builds new arrays of {@code capacity} slots holding every entry, and publishes them. */
     private Slots resize(int capacity, boolean addPath) {
         Slots old = (Slots) SLOTS.get(this);
-        Slots s = new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled);
+        Slots s = new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled, owned);
         if (old.stale != null) {
             s.stale = s.newStale();
         }

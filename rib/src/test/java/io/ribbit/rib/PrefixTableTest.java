@@ -158,6 +158,26 @@ class PrefixTableTest {
         }
     }
 
+    /**
+     * A table of one chunk (16 slots, 128-slot stripes) whose run wraps past the end: the walk
+     * still visits the entries that lie before their home (missed before the fix: forEach gave
+     * fewer entries than size).
+     */
+    @Test
+    void walkOfAOneChunkTableFindsWrappedEntries() {
+        List<Long> keys = collidingIpv4(16, 14, 6);
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false, 16, 7);
+        AttributeSet v = set(3);
+        for (long k : keys) {
+            t.put(k, 0, 24, 0, 0, null, v);
+        }
+        assertEquals(16, t.capacity());
+        List<Long> seen = new ArrayList<>();
+        t.forEach((hi, lo, len, id, rd, set, stale, l) -> seen.add(hi));
+        assertEquals(keys.size(), seen.size());
+        assertTrue(seen.containsAll(keys));
+    }
+
     /** Keys with the same full 32-bit hash are told apart by their key words. */
     @Test
     void fullHashCollisions() {

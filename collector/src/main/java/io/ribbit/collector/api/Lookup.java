@@ -4,6 +4,9 @@ import io.ribbit.codec.message.OpenMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.peer.Peer;
 import io.ribbit.rib.AdjRibIn;
+import io.ribbit.rib.LocRib;
+import io.ribbit.rib.PrefixTable;
+import io.ribbit.rib.RouteSelection;
 import io.ribbit.rib.Route;
 import io.ribbit.rib.RouteKey;
 import java.util.ArrayList;
@@ -24,7 +27,9 @@ import java.util.TreeMap;
  *   <li>peers configured for ADD-PATH receive: their keys carry path ids a lookup cannot guess,
  *       so every lookup scans their table once (O(routes)).</li>
  * </ul>
- * Each found prefix lists every peer's path, the best ({@link BestPath#best}) first.
+ * Each found prefix lists every peer's path, the best first: the Loc-RIB's best when a Loc-RIB is
+ * kept (none is marked if the Loc-RIB has none of the paths found, e.g. while it catches up), else
+ * the one {@link RouteSelection#select} chooses at query time (the same decision process).
  */
 final class Lookup {
     enum Match { EXACT, MORE_SPECIFIC, LESS_SPECIFIC }
@@ -33,8 +38,8 @@ final class Lookup {
     record Hit(Peer peer, RouteKey key, Route route) {
     }
 
-    /** A prefix and its paths, the best first, the others by peer address and path id. */
-    record Found(Prefix prefix, List<Hit> paths) {
+    /** A prefix and its paths, the best first ({@code bestFirst}), the others by peer address and path id. */
+    record Found(Prefix prefix, List<Hit> paths, boolean bestFirst) {
     }
 
     record Result(AfiSafi family, List<Found> found, boolean truncated) {
@@ -42,16 +47,23 @@ final class Lookup {
 
     private static final Comparator<Prefix> PREFIX_ORDER = (a, b) -> RouteCursor.ORDER.compare(a.key(0), b.key(0));
     private static final Comparator<Hit> PEER_ORDER = Comparator
-            .comparing((Hit h) -> h.peer().address().getAddress(), BestPath::compareAddresses)
+            .comparing((Hit h) -> h.peer().address().getAddress(), RouteSelection::compareAddresses)
             .thenComparing((a, b) -> Integer.compareUnsigned(a.key().pathId(), b.key().pathId()));
 
     private final List<Peer> peers;
     private final long localAs;
+    private final LocRib locRib;
+    private final RouteSelection selection;
 
-    /** Over {@code peers}; {@code localAs} tells eBGP from iBGP peers. */
-    Lookup(List<Peer> peers, long localAs) {
+    /**
+     * Over {@code peers}; {@code localAs} tells eBGP from iBGP peers. The best is {@code locRib}'s,
+     * or (null) chosen by {@code selection}.
+     */
+    Lookup(List<Peer> peers, long localAs, LocRib locRib, RouteSelection selection) {
         this.peers = peers;
         this.localAs = localAs;
+        this.locRib = locRib;
+        this.selection = selection;
     }
 
     /** Whether a peer's keys may carry ADD-PATH ids (then lookups scan its table). */
@@ -187,20 +199,56 @@ final class Lookup {
 
     /** The paths in output order: the best first, then by peer address and path id. */
     private Found found(Prefix p, List<Hit> hits) {
-        List<BestPath.Candidate> candidates = new ArrayList<>(hits.size());
-        for (Hit h : hits) {
-            Peer peer = h.peer();
-            OpenMessage open = peer.receivedOpen();
-            candidates.add(new BestPath.Candidate(h.route(), peer.remoteAs() != localAs,
-                    open == null ? -1 : open.bgpIdentifier(), peer.address().getAddress(), h.key().pathId()));
-        }
-        int best = BestPath.best(candidates);
+        int best = locRib != null ? locRibBest(p, hits) : selectNow(p, hits);
         List<Hit> ordered = new ArrayList<>(hits.size());
-        ordered.add(hits.get(best));
         List<Hit> rest = new ArrayList<>(hits);
-        rest.remove(best);
+        if (best >= 0) {
+            ordered.add(hits.get(best));
+            rest.remove(best);
+        }
         rest.sort(PEER_ORDER);
         ordered.addAll(rest);
-        return new Found(p, ordered);
+        return new Found(p, ordered, best >= 0);
+    }
+
+    /** The hit that is the Loc-RIB's best, or -1. */
+    private int locRibBest(Prefix p, List<Hit> hits) {
+        RouteKey k = p.key(0);
+        LocRib.Best b = locRib.best(p.family(), k.high(), k.low(), k.length(), k.rd());
+        if (b == null) {
+            return -1;
+        }
+        for (int i = 0; i < hits.size(); i++) {
+            Hit h = hits.get(i);
+            if (h.peer().locRibFeed() == b.feed() && h.key().pathId() == b.pathId()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The best hit by the decision process, now (no Loc-RIB kept), or -1. */
+    private int selectNow(Prefix p, List<Hit> hits) {
+        RouteSelection.Path[] paths = new RouteSelection.Path[hits.size()];
+        int[] hit = new int[hits.size()];
+        int n = 0;
+        PrefixTable.Cursor c = new PrefixTable.Cursor();
+        for (int i = 0; i < hits.size(); i++) {
+            Hit h = hits.get(i);
+            RouteKey k = h.key();
+            PrefixTable t = h.peer().rib().table(p.family());
+            if (t == null || !t.read(k.high(), k.low(), k.length(), k.pathId(), k.rd(), c)) {
+                continue; // withdrawn since it was found
+            }
+            Peer peer = h.peer();
+            OpenMessage open = peer.receivedOpen();
+            RouteSelection.PeerFacts facts = new RouteSelection.PeerFacts(peer.address().getAddress(),
+                    peer.remoteAs() != localAs,
+                    open == null ? RouteSelection.UNKNOWN_ID : Integer.toUnsignedLong(open.bgpIdentifier()));
+            paths[n] = new RouteSelection.Path().of(facts, c.set(), c.stale(), k.pathId());
+            hit[n++] = i;
+        }
+        int b = selection.select(paths, n);
+        return b < 0 ? -1 : hit[b];
     }
 }

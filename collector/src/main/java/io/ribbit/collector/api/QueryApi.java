@@ -157,7 +157,7 @@ public final class QueryApi {
 
     private List<Peer> sortedPeers() {
         List<Peer> ps = new ArrayList<>(peers.peers());
-        ps.sort(Comparator.comparing((Peer p) -> p.address().getAddress(), BestPath::compareAddresses));
+        ps.sort(Comparator.comparing((Peer p) -> p.address().getAddress(), io.ribbit.rib.RouteSelection::compareAddresses));
         return ps;
     }
 
@@ -285,7 +285,7 @@ public final class QueryApi {
         }
         int limit = limitText == null ? DEFAULT_LOOKUP_LIMIT : intParam("limit", limitText, 1, MAX_LOOKUP_LIMIT, "");
         List<Peer> ps = sortedPeers();
-        Lookup lookup = new Lookup(ps, localAs);
+        Lookup lookup = new Lookup(ps, localAs, peers.locRib(), peers.selection());
         Prefix p = ipText != null ? Prefix.host(ipText, family) : Prefix.parse(prefixText, family);
         Supplier<Lookup.Result> work = ipText != null ? () -> lookup.longestMatch(p) : switch (m) {
             case EXACT -> () -> lookup.exact(p);
@@ -635,7 +635,7 @@ public final class QueryApi {
                 g.writeStartObject();
                 g.writeStringField("peer", h.peer().name());
                 g.writeNumberField("peer_asn", h.peer().remoteAs());
-                g.writeBooleanField("best", i == 0);
+                g.writeBooleanField("best", i == 0 && f.bestFirst());
                 writeRouteFields(g, h.key(), h.route(), mj, h.peer().importChecks());
                 g.writeEndObject();
             }

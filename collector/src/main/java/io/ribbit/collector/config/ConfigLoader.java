@@ -25,7 +25,8 @@ import io.ribbit.rib.ImportChecks;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("name", "router-id", "local-as", "listen", "http", "neighbors",
-            "events", "shutdown-message", "warmup");
+            "events", "shutdown-message", "warmup", "loc-rib");
+    private static final Set<String> LOC_RIB = Set.of("enabled", "always-compare-med", "max-pending");
     private static final Set<String> NEIGHBOR = Set.of("address", "remote-as", "mode", "port", "hold-time",
             "families", "add-path-receive", "max-prefixes", "max-prefixes-warning", "max-prefixes-restart",
             "description", "local-address", "connect-retry", "idle-hold-time", "idle-hold-time-max",
@@ -39,7 +40,7 @@ public final class ConfigLoader {
         }
         return Set.copyOf(keys);
     }
-    private static final Set<String> SINK = Set.of("type", "path", "include-raw");
+    private static final Set<String> SINK = Set.of("type", "path", "include-raw", "loc-rib");
 
     private final String file;
     private final List<String> errors = new ArrayList<>();
@@ -163,8 +164,24 @@ public final class ConfigLoader {
             error(m.get("shutdown-message").line, "shutdown-message", "at most 255 UTF-8 octets (RFC 9003)");
         }
         double warmup = number(m, "", "warmup", 0, 0, 60);
+        LocRibConfig locRib = LocRibConfig.DEFAULT;
+        int disabledAt = 0;
+        if (m.get("loc-rib") != null) {
+            Map<String, YamlNode> lr = object(m.get("loc-rib"), "loc-rib", LOC_RIB);
+            if (lr != null) {
+                disabledAt = lr.get("enabled") != null ? lr.get("enabled").line : 0;
+                locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", true), bool(lr, "loc-rib", "always-compare-med", true),
+                        number(lr, "loc-rib", "max-pending", 1_000_000, 1_000, 1_000_000_000));
+            }
+        }
+        for (EventSinkConfig s : events) {
+            if (s.locRib() != EventSinkConfig.LocRibEvents.NO && !locRib.enabled()) {
+                error(disabledAt, "loc-rib.enabled", "is false, but the event sink at line " + s.line()
+                        + " asks for loc-rib events");
+            }
+        }
         return new RibbitConfig(name, routerId, localAs, List.copyOf(listen), http, List.copyOf(neighbors),
-                List.copyOf(events), shutdown, warmup);
+                List.copyOf(events), shutdown, warmup, locRib);
     }
 
     private NeighborConfig neighbor(YamlNode n, String key, long localAs) {
@@ -371,7 +388,18 @@ public final class ConfigLoader {
             error(pn.line, key + ".path", "only for type: file");
         }
         boolean raw = bool(m, key, "include-raw", false);
-        return type == null ? null : new EventSinkConfig(type, path, raw, n.line);
+        EventSinkConfig.LocRibEvents locRib = EventSinkConfig.LocRibEvents.NO;
+        YamlNode lr = m.get("loc-rib");
+        if (lr != null) {
+            if (Boolean.TRUE.equals(lr.value)) {
+                locRib = EventSinkConfig.LocRibEvents.YES;
+            } else if ("only".equals(lr.value)) {
+                locRib = EventSinkConfig.LocRibEvents.ONLY;
+            } else if (!Boolean.FALSE.equals(lr.value)) {
+                error(lr.line, key + ".loc-rib", "must be true, false or only, got '" + lr.value + "'");
+            }
+        }
+        return type == null ? null : new EventSinkConfig(type, path, raw, n.line, locRib);
     }
 
     // ------------------------------------------------------------ scalars

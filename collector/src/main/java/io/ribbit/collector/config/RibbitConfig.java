@@ -9,6 +9,7 @@ import java.util.List;
  * @param name the collector name, the {@code host} field of events
  * @param routerId the BGP Identifier, as an int
  * @param warmup seconds of JIT warm-up before listening (0: none)
+ * @param locRib the {@code loc-rib:} block
  */
 public record RibbitConfig(
         String name,
@@ -19,10 +20,11 @@ public record RibbitConfig(
         List<NeighborConfig> neighbors,
         List<EventSinkConfig> events,
         String shutdownMessage,
-        double warmup) {
-    /** Without warm-up (embedding, tests). */
+        double warmup,
+        LocRibConfig locRib) {
+    /** Without warm-up, with the default Loc-RIB (embedding, tests). */
     public RibbitConfig(String name, int routerId, long localAs, List<HostPort> listen, HostPort http,
             List<NeighborConfig> neighbors, List<EventSinkConfig> events, String shutdownMessage) {
-        this(name, routerId, localAs, listen, http, neighbors, events, shutdownMessage, 0);
+        this(name, routerId, localAs, listen, http, neighbors, events, shutdownMessage, 0, LocRibConfig.DEFAULT);
     }
 }

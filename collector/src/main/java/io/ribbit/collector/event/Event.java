@@ -12,7 +12,7 @@ import java.util.Map;
  * @param peerAs the peer's AS (0 if not yet known)
  * @param seq a per-process sequence number (part of the RIS Live {@code id})
  * @param type {@code UPDATE}, {@code OPEN}, {@code NOTIFICATION}, {@code KEEPALIVE},
- *     {@code ROUTE_REFRESH}, {@code RIS_PEER_STATE}, {@code PEER_ALERT}
+ *     {@code ROUTE_REFRESH}, {@code RIS_PEER_STATE}, {@code PEER_ALERT}, {@link #LOC_RIB}
  * @param message the BGP message (null for state events)
  * @param direction {@code received} or {@code sent} for OPEN and NOTIFICATION, else null
  * @param raw the message's bytes (null unless a sink includes raw)
@@ -20,4 +20,6 @@ import java.util.Map;
  */
 public record Event(long timeMicros, String peer, long peerAs, long seq, String type, BgpMessage message,
         String direction, byte[] raw, Map<String, Object> fields) {
+    /** The type of the Loc-RIB's best-path events (docs/events.md#loc_rib). */
+    public static final String LOC_RIB = "LOC_RIB";
 }

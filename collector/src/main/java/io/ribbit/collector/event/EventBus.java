@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ribbit.codec.text.Hex;
+import io.ribbit.collector.config.EventSinkConfig;
 import io.ribbit.collector.output.MessageJson;
 import java.io.IOException;
 import java.util.List;
@@ -57,6 +58,9 @@ public final class EventBus implements AutoCloseable {
     private final AtomicLong sinkErrors = new AtomicLong();
     private final AtomicLong pausedSince = new AtomicLong();
     private final boolean anyRaw;
+    /** Whether some sink takes the message and state events, and the Loc-RIB's events. */
+    private final boolean anyMessages;
+    private final boolean anyLocRib;
 
     public EventBus(String host, List<EventSink> sinks, long highWatermark) {
         this.host = host;
@@ -68,6 +72,14 @@ public final class EventBus implements AutoCloseable {
             raw |= s.includeRaw();
         }
         this.anyRaw = raw;
+        boolean messages = false;
+        boolean locRib = false;
+        for (EventSink s : sinks) {
+            messages |= s.config().locRib() != EventSinkConfig.LocRibEvents.ONLY;
+            locRib |= s.config().locRib() != EventSinkConfig.LocRibEvents.NO;
+        }
+        this.anyMessages = messages;
+        this.anyLocRib = locRib;
         this.writer = new Thread(this::run, "ribbit-event-writer");
         this.writer.setDaemon(false);
         this.writer.start();
@@ -76,6 +88,16 @@ public final class EventBus implements AutoCloseable {
     /** Whether any sink wants raw message bytes (so peers know to keep them). */
     public boolean wantsRaw() {
         return anyRaw;
+    }
+
+    /** Whether some sink takes the Loc-RIB's best-path events ({@link Event#LOC_RIB}). */
+    public boolean wantsLocRib() {
+        return anyLocRib;
+    }
+
+    /** Whether the queue is past the high watermark (a producer that may block waits while it is). */
+    public boolean behind() {
+        return pending.get() > highWatermark;
     }
 
     public long nextSeq() {
@@ -107,7 +129,7 @@ public final class EventBus implements AutoCloseable {
 
     /** Queues an event (any thread, never blocks); pauses {@code source} if the sinks are behind. */
     public void publish(Event e, Throttled source) {
-        if (sinks.isEmpty()) {
+        if (Event.LOC_RIB.equals(e.type()) ? !anyLocRib : !anyMessages) {
             return; // nowhere to write: not even queued
         }
         queue.offer(e);
@@ -180,7 +202,12 @@ public final class EventBus implements AutoCloseable {
                     serialize(rawGen, rawBuf, json, e, true);
                     withRaw = rawBuf;
                 }
+                boolean locRib = Event.LOC_RIB.equals(e.type());
                 for (EventSink s : sinks) {
+                    EventSinkConfig.LocRibEvents want = s.config().locRib();
+                    if (locRib ? want == EventSinkConfig.LocRibEvents.NO : want == EventSinkConfig.LocRibEvents.ONLY) {
+                        continue;
+                    }
                     writeRetrying(s, s.includeRaw() && withRaw != null ? withRaw : buf);
                 }
             } catch (IOException | RuntimeException ex) {
@@ -258,6 +285,10 @@ public final class EventBus implements AutoCloseable {
         }
         if (e.fields() != null) {
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                if (f.getValue() instanceof JsonFields inline) {
+                    inline.write(g); // several fields of this object, not one value
+                    continue;
+                }
                 g.writeFieldName(f.getKey());
                 writeValue(g, f.getValue());
             }

@@ -34,6 +34,12 @@ public enum RibbitMeters {
     BACKPRESSURE("ribbit.output.backpressure.seconds", "Time peers were paused because the sinks were behind"),
     SINK_ERRORS("ribbit.output.sink.errors", "Sink write failures (the write is retried)"),
     PAUSED_PEERS("ribbit.output.paused.peers", "Peers not being read because the sinks are behind"),
+    LOC_RIB_PREFIXES("ribbit.loc.rib.prefixes", "Prefixes with a best path in the Loc-RIB, by family"),
+    LOC_RIB_CHANGES("ribbit.loc.rib.best.changes", "Best-path changes in the Loc-RIB (new, replaced or withdrawn best)"),
+    LOC_RIB_PENDING("ribbit.loc.rib.pending", "Prefixes (and other changes) handed to the Loc-RIB and not yet processed"),
+    LOC_RIB_LAG("ribbit.loc.rib.lag.seconds", "How long the Loc-RIB has had changes waiting (0 when caught up)"),
+    LOC_RIB_RECOMPUTES("ribbit.loc.rib.recomputes", "Prefixes whose best was selected again from every peer's paths"),
+    LOC_RIB_RESYNCS("ribbit.loc.rib.resyncs", "Peers whose routes were all re-checked because the Loc-RIB queue was full"),
     NETTY_MEMORY("ribbit.netty.memory.used.bytes", "Memory used by Netty's pooled allocator, by kind");
 
     private final String meterName;

@@ -27,6 +27,8 @@ import io.ribbit.collector.metrics.RibbitMeters;
 import io.ribbit.rib.AdjRibIn;
 import io.ribbit.rib.ImportCheck;
 import io.ribbit.rib.ImportChecks;
+import io.ribbit.rib.LocRib;
+import io.ribbit.rib.RouteSelection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -61,6 +63,10 @@ public final class Peer implements EventBus.Throttled {
     private final PeerContext ctx;
     private final EventLoop loop;
     private final AdjRibIn rib = new AdjRibIn();
+    /** This peer's side of the Loc-RIB, or null when none is kept. */
+    private final LocRib.Feed locRibFeed;
+    /** The facts last given to the Loc-RIB (peer loop). */
+    private RouteSelection.PeerFacts locRibFacts;
     /** Written on the peer loop at Established; read by the HTTP side to tag routes (a volatile read). */
     private volatile ImportChecks.Bound importChecks;
     private final PeerMeters meters;
@@ -105,6 +111,20 @@ public final class Peer implements EventBus.Throttled {
             meters.gauge(RibbitMeters.RIB_ROUTES, rib, r -> r.size(f), "afi_safi", f.name());
         }
         meters.gauge(RibbitMeters.RIB_STALE_ROUTES, rib, AdjRibIn::staleCount);
+        LocRib loc = ctx.locRib();
+        if (loc != null) {
+            // Until an OPEN is seen, the BGP Identifier is unknown (sorts last).
+            locRibFacts = new RouteSelection.PeerFacts(address.getAddress(), remoteAs != ctx.localAs(),
+                    RouteSelection.UNKNOWN_ID);
+            locRibFeed = loc.register(rib, locRibFacts, this);
+        } else {
+            locRibFeed = null;
+        }
+    }
+
+    /** This peer's Loc-RIB feed (its tag is this peer), or null when no Loc-RIB is kept. */
+    public LocRib.Feed locRibFeed() {
+        return locRibFeed;
     }
 
     public NeighborConfig config() {
@@ -355,6 +375,15 @@ public final class Peer implements EventBus.Throttled {
         established = s;
         establishedView = s;
         importChecks = config.importChecks().bind(ctx.localAs(), remoteAs, address);
+        if (locRibFeed != null) {
+            // The session's BGP Identifier and AS (a dynamic peer's is learned from its OPEN) rank its paths.
+            RouteSelection.PeerFacts f = new RouteSelection.PeerFacts(address.getAddress(), remoteAs != ctx.localAs(),
+                    Integer.toUnsignedLong(s.theirOpen().bgpIdentifier()));
+            if (!f.equals(locRibFacts) && (f.ebgp() != locRibFacts.ebgp() || f.bgpId() != locRibFacts.bgpId())) {
+                locRibFacts = f;
+                locRibFeed.facts(f);
+            }
+        }
         establishedAt = System.nanoTime();
         refreshing.clear();
         endOfRibReceived.clear();
@@ -815,6 +844,9 @@ public final class Peer implements EventBus.Throttled {
     /** Releases the meters (peer removed from the configuration, or a dynamic peer gone). */
     void close() {
         meters.close();
+        if (locRibFeed != null) {
+            locRibFeed.close();
+        }
     }
 
     // ------------------------------------------------------------ events, state, helpers

@@ -27,6 +27,9 @@ interface PeerContext {
     /** Adds the codec handlers to a new connection's pipeline. */
     void initPipeline(Channel ch);
 
+    /** The Loc-RIB, or null when it is not kept ({@code loc-rib: enabled: false}). */
+    io.ribbit.rib.LocRib locRib();
+
     /** A dynamic peer with no session and no routes left is forgotten (its metrics go too). */
     void removeIfIdle(Peer peer);
 }

@@ -58,8 +58,17 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
     private final Map<NeighborConfig, OpenMessage> opens = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor();
 
+    private final io.ribbit.rib.LocRib locRib;
+
     public PeerRegistry(RibbitConfig config, MeterRegistry registry, EventBus events, Transport transport,
             EventLoopGroup boss, EventLoopGroup workers) {
+        this(config, registry, events, transport, boss, workers, null);
+    }
+
+    /** {@code locRib}: the Loc-RIB every peer feeds, or null. */
+    public PeerRegistry(RibbitConfig config, MeterRegistry registry, EventBus events, Transport transport,
+            EventLoopGroup boss, EventLoopGroup workers, io.ribbit.rib.LocRib locRib) {
+        this.locRib = locRib;
         this.config = config;
         this.registry = registry;
         this.events = events;
@@ -232,6 +241,16 @@ public final class PeerRegistry implements PeerContext, AutoCloseable {
 
     public Peer peer(InetAddress a) {
         return peers.get(a);
+    }
+
+    @Override
+    public io.ribbit.rib.LocRib locRib() {
+        return locRib;
+    }
+
+    /** The decision process of the Loc-RIB, or the one queries use when no Loc-RIB is kept. */
+    public io.ribbit.rib.RouteSelection selection() {
+        return locRib != null ? locRib.selection() : new io.ribbit.rib.RouteSelection(config.locRib().alwaysCompareMed());
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class LookupLatencyBench {
             String base = "http://" + http.getHostString() + ":" + http.getPort();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            Lookup direct = new Lookup(List.copyOf(d.peers().peers()), 64512);
+            Lookup direct = new Lookup(List.copyOf(d.peers().peers()), 64512, d.peers().locRib(), d.peers().selection());
             KeepAlive conn = new KeepAlive(http);
             warmUp(conn, direct);
 

@@ -167,9 +167,28 @@ class ConfigLoaderTest {
                 Arguments.of("unknown key with a typo (top level): the real key is then missing", """
                         router-id: 192.0.2.1
                         loacl-as: 64512
-                        """, List.of("2: loacl-as: unknown key (expected one of [events, http, listen, local-as, name, neighbors, router-id,"
-                        + " shutdown-message, warmup])",
+                        """, List.of("2: loacl-as: unknown key (expected one of [events, http, listen, loc-rib, local-as, name, neighbors,"
+                        + " router-id, shutdown-message, warmup])",
                         "1: local-as: required (an AS number)")),
+                Arguments.of("loc-rib: an unknown key, a bad flag, a bad sink option, and sinks asking a disabled Loc-RIB", """
+                        router-id: 192.0.2.1
+                        local-as: 64512
+                        loc-rib:
+                          enabled: false
+                          always-compare: true
+                          always-compare-med: sometimes
+                          max-pending: 10
+                        events:
+                          - type: stdout
+                            loc-rib: always
+                          - type: file
+                            path: /tmp/x.jsonl
+                            loc-rib: only
+                        """, List.of("10: events[0].loc-rib: must be true, false or only, got 'always'",
+                        "5: loc-rib.always-compare: unknown key (expected one of [always-compare-med, enabled, max-pending])",
+                        "6: loc-rib.always-compare-med: must be true or false, got 'sometimes'",
+                        "7: loc-rib.max-pending: must be between 1000 and 1000000000, got 10",
+                        "4: loc-rib.enabled: is false, but the event sink at line 11 asks for loc-rib events")),
                 Arguments.of("bad router-id", """
                         router-id: 192.0.2.256
                         local-as: 64512
