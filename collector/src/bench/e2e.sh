@@ -16,6 +16,7 @@
 #   --smoke      reduced S1 (100,000 prefixes, Ribbit only) for CI: proves the pipeline, asserts no time
 #   --events     Ribbit also writes every event as JSON to a file (default: Adj-RIB-In only, as BIRD)
 # Environment: CHURN_SECONDS (600), CHURN_PERCENT (20), CHURN_INTERVAL (10), RIBBIT_JAVA_OPTS,
+#   WARMUP (Ribbit's `warmup:` seconds, 0), LOC_RIB (true: keep the Loc-RIB too; default false),
 #   FEEDER (../shared/bench/feeder.py), JAR (collector/target/ribbit.jar, built if missing).
 # Heap after full GC: Ribbit `jcmd GC.run` + `GC.heap_info` (used heap, minus the same before the feed);
 # BIRD `birdc show memory` (Total, minus before). GC pauses: Ribbit's -Xlog:gc, up to completion.
@@ -65,7 +66,9 @@ cpu_s() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' /proc/$1/stat;
 # start_RECEIVER PEERS: starts it with PEERS passive neighbors 127.0.0.11...; sets RPID.
 start_ribbit() {
   {
-    echo "name: bench"; echo "router-id: 192.0.2.1"; echo "local-as: 64512"
+    echo "name: bench"; echo "router-id: 192.0.2.1"; echo "local-as: 64512"; echo "warmup: ${WARMUP:-0}"
+    # The issue's "Adj-RIB-In only": no Loc-RIB unless LOC_RIB=true.
+    echo "loc-rib:"; echo "  enabled: ${LOC_RIB:-false}"
     echo "listen: [\"127.0.0.1:$PORT\"]"; echo "http: \"$HTTP\""
     echo "neighbors:"
     for i in $(seq 0 $(($1 - 1))); do
@@ -198,7 +201,7 @@ churn() {
 [[ ,$SCENARIOS, == *,s2,* ]] && python3 "$FEEDER" gen --v4 "$V4" --peers 4 >/dev/null
 echo "# $(date -u +%FT%TZ) $(uname -n), $(nproc) CPUs, $(java -version 2>&1 | head -1), $(bird --version 2>&1 | head -1 || true)"
 echo "# command: $0 --v4 $V4 --scenarios $SCENARIOS --receivers $RECEIVERS$([ "$EVENTS" = yes ] && echo ' --events')" \
-  "(CHURN_SECONDS=$CHURN_SECONDS CHURN_PERCENT=$CHURN_PERCENT CHURN_INTERVAL=$CHURN_INTERVAL RIBBIT_JAVA_OPTS='${RIBBIT_JAVA_OPTS:-}')"
+  "(CHURN_SECONDS=$CHURN_SECONDS CHURN_PERCENT=$CHURN_PERCENT CHURN_INTERVAL=$CHURN_INTERVAL WARMUP=${WARMUP:-0} LOC_RIB=${LOC_RIB:-false} RIBBIT_JAVA_OPTS='${RIBBIT_JAVA_OPTS:-}')"
 echo "# load before: $(uptime | sed 's/.*load average/load average/')"
 for SCEN in ${SCENARIOS//,/ }; do
   for RECV in ${RECEIVERS//,/ }; do

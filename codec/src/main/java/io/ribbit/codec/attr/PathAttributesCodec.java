@@ -70,6 +70,7 @@ public final class PathAttributesCodec {
         int n = 0;
         boolean as4Path = false;
         boolean dense = true; // every attribute of the field kept, in order: no index needed
+        long seen0 = 0;
         while (idx < end) {
             if (end - idx < 3) {
                 ctx.problem(ErrorAction.TREAT_AS_WITHDRAW, BgpError.MALFORMED_ATTRIBUTE_LIST, -1,
@@ -99,7 +100,17 @@ public final class PathAttributesCodec {
             AttributeDescriptor d = AttributeTable.get(code);
             ctx.enter(d, code, idx, hdr + len);
             idx = valueStart + len;
-            if (ctx.markSeen(code)) {
+            // RFC 7606 §3(g) bookkeeping in locals (codes 0..63, the usual ones; the rest in ctx),
+            // handed to ctx after the loop.
+            boolean repeated;
+            if (code < 64) {
+                long bit = 1L << code;
+                repeated = (seen0 & bit) != 0;
+                seen0 |= bit;
+            } else {
+                repeated = ctx.markSeen(code);
+            }
+            if (repeated) {
                 if (code == AttributeCode.MP_REACH_NLRI || code == AttributeCode.MP_UNREACH_NLRI) {
                     throw ctx.reset(BgpError.MALFORMED_ATTRIBUTE_LIST, new byte[0],
                             "repeated " + (d != null ? d.name() : code) + " (RFC 7606 §3(g))");
@@ -147,6 +158,7 @@ public final class PathAttributesCodec {
             codes[n] = (byte) code;
             n++;
         }
+        ctx.markSeenLow(seen0);
         // Every code is seen at most once (duplicates are dropped), so n <= 256 = scratch size.
         if (attrs != null && attrs.length < n) {
             attrs = Arrays.copyOf(attrs, n);

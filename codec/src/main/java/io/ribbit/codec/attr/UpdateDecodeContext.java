@@ -26,8 +26,8 @@ public final class UpdateDecodeContext {
     private byte[] scratchBody = new byte[4096];
 
     /**
-     * A scratch byte array of at least {@code n} octets for one message's body (the UPDATE
-     * decoder reads from it; nothing that escapes refers to it).
+     * A scratch byte array of at least {@code n} octets for one message (the UPDATE decoder reads
+     * from it; nothing that escapes refers to it).
      */
     public byte[] body(int n) {
         if (scratchBody.length < n) {
@@ -145,6 +145,11 @@ public final class UpdateDecodeContext {
         boolean was = (seen[w] & bit) != 0;
         seen[w] |= bit;
         return was;
+    }
+
+    /** Adds the codes 0..63 whose bits are set in {@code bits} to the seen ones. */
+    void markSeenLow(long bits) {
+        seen[0] |= bits;
     }
 
     public boolean seen(int code) {

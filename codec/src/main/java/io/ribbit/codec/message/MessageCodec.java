@@ -35,27 +35,33 @@ public final class MessageCodec {
      */
     public static BgpMessage decode(ByteBuf msg, SessionOptions options, UpdateDecodeContext ctx) {
         int start = msg.readerIndex();
-        if (msg.readableBytes() < MessageHeader.HEADER_LENGTH) {
+        int n = msg.readableBytes();
+        if (n < MessageHeader.HEADER_LENGTH) {
             return new MalformedMessage(-1, BgpError.BAD_MESSAGE_LENGTH, null, "shorter than a header");
         }
-        MalformedMessage bad = MessageHeader.check(msg, start, options);
+        // One bulk copy of the message (no longer than the longest message: the length check
+        // below rejects anything else); header and UPDATE are read from the copy, without a
+        // buffer accessor's bounds and accessibility checks per field.
+        byte[] b = ctx.body(Math.min(n, MessageHeader.MAX_EXTENDED_MESSAGE_LENGTH));
+        msg.getBytes(start, b, 0, Math.min(n, MessageHeader.MAX_EXTENDED_MESSAGE_LENGTH));
+        MalformedMessage bad = MessageHeader.check(b, 0, options);
         if (bad != null) {
             return bad;
         }
-        int length = msg.getUnsignedShort(start + MessageHeader.LENGTH_OFFSET);
-        if (length != msg.readableBytes()) {
-            return new MalformedMessage(msg.getUnsignedByte(start + MessageHeader.TYPE_OFFSET),
-                    BgpError.BAD_MESSAGE_LENGTH, new byte[] {(byte) (length >>> 8), (byte) length},
-                    "length field " + length + " but " + msg.readableBytes() + " octets");
+        int length = (b[MessageHeader.LENGTH_OFFSET] & 0xff) << 8 | b[MessageHeader.LENGTH_OFFSET + 1] & 0xff;
+        int typeCode = b[MessageHeader.TYPE_OFFSET] & 0xff;
+        if (length != n) {
+            return new MalformedMessage(typeCode, BgpError.BAD_MESSAGE_LENGTH,
+                    new byte[] {(byte) (length >>> 8), (byte) length}, "length field " + length + " but " + n + " octets");
         }
-        MessageType type = MessageType.valueOf(msg.getUnsignedByte(start + MessageHeader.TYPE_OFFSET));
+        MessageType type = MessageType.valueOf(typeCode);
         int body = start + MessageHeader.HEADER_LENGTH;
         int end = start + length;
         BgpMessage m;
         try {
             m = switch (type) {
                 case OPEN -> decodeOpen(msg, body, end);
-                case UPDATE -> decodeUpdate(msg, body, end, options, ctx);
+                case UPDATE -> decodeUpdate(b, MessageHeader.HEADER_LENGTH, length, options, ctx);
                 case NOTIFICATION -> decodeNotification(msg, body, end);
                 case KEEPALIVE -> KeepaliveMessage.INSTANCE;
                 case ROUTE_REFRESH -> decodeRouteRefresh(msg, start, body, end);
@@ -63,7 +69,9 @@ public final class MessageCodec {
         } catch (BgpDecodeException e) {
             m = new MalformedMessage(type.code(), e.error(), e.data(), e.getMessage());
         }
-        msg.readerIndex(start);
+        if (type != MessageType.UPDATE) {
+            msg.readerIndex(start);
+        }
         ctx.end();
         return m;
     }
@@ -137,18 +145,14 @@ public final class MessageCodec {
      * 3/1 (RFC 7606 §5.1 keeps this); unparsable NLRI or withdrawn routes 3/10; attribute problems
      * per {@link PathAttributesCodec}; then the checks that need the whole message.
      */
-    private static BgpMessage decodeUpdate(ByteBuf in, int body, int end, SessionOptions options,
+    private static BgpMessage decodeUpdate(byte[] b, int body, int end, SessionOptions options,
             UpdateDecodeContext ctx) {
         ctx.begin(options);
-        // One bulk copy of the body; every field is read from the copy (no per-octet buffer
-        // accessor with its bounds and accessibility checks). The Path Attributes field is then
-        // copied out of it exactly sized and kept by the PathAttributes.
-        int blen = end - body;
-        byte[] b = ctx.body(blen);
-        in.getBytes(body, b, 0, blen);
-        int wlen = (b[0] & 0xff) << 8 | b[1] & 0xff;
-        int wstart = 2;
-        if (wstart + wlen + 2 > blen) {
+        // b holds the whole message (see decode); the Path Attributes field is copied out of it
+        // exactly sized and kept by the PathAttributes.
+        int wlen = (b[body] & 0xff) << 8 | b[body + 1] & 0xff;
+        int wstart = body + 2;
+        if (wstart + wlen + 2 > end) {
             throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
                     "withdrawn routes length " + wlen + " overruns the message");
         }
@@ -158,15 +162,15 @@ public final class MessageCodec {
                         BgpError.INVALID_NETWORK_FIELD, null);
         int alen = (b[wstart + wlen] & 0xff) << 8 | b[wstart + wlen + 1] & 0xff;
         int astart = wstart + wlen + 2;
-        if (astart + alen > blen) {
+        if (astart + alen > end) {
             throw new BgpDecodeException(BgpError.MALFORMED_ATTRIBUTE_LIST, null,
                     "total path attribute length " + alen + " overruns the message");
         }
         PathAttributes attrs = alen == 0 ? PathAttributes.EMPTY
                 : PathAttributesCodec.decode(Arrays.copyOfRange(b, astart, astart + alen), ctx);
         int nstart = astart + alen;
-        PrefixList nlri = (PrefixList) NlriCodec.decode(b, nstart, blen, AfiSafi.IPV4_UNICAST, addPath, false,
-                BgpError.INVALID_NETWORK_FIELD, ctx.words(blen - nstart));
+        PrefixList nlri = (PrefixList) NlriCodec.decode(b, nstart, end, AfiSafi.IPV4_UNICAST, addPath, false,
+                BgpError.INVALID_NETWORK_FIELD, ctx.words(end - nstart));
         checkMandatory(attrs, nlri, ctx);
         return new UpdateMessage(withdrawn, attrs, nlri, ctx.strongest(), ctx.problems());
     }

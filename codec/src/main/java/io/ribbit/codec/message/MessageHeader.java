@@ -39,12 +39,25 @@ public final class MessageHeader {
      * @return null when the header is acceptable, else the malformation
      */
     public static MalformedMessage check(ByteBuf in, int idx, SessionOptions options) {
-        if (in.getLong(idx) != -1L || in.getLong(idx + 8) != -1L) {
+        return check(in.getLong(idx) == -1L && in.getLong(idx + 8) == -1L, in.getUnsignedShort(idx + LENGTH_OFFSET),
+                in.getUnsignedByte(idx + TYPE_OFFSET), options);
+    }
+
+    /** {@link #check(ByteBuf, int, SessionOptions)} for a header at {@code idx} of an array. */
+    public static MalformedMessage check(byte[] b, int idx, SessionOptions options) {
+        boolean marker = true;
+        for (int i = idx; i < idx + MARKER_LENGTH; i++) {
+            marker &= b[i] == (byte) 0xff;
+        }
+        return check(marker, (b[idx + LENGTH_OFFSET] & 0xff) << 8 | b[idx + LENGTH_OFFSET + 1] & 0xff,
+                b[idx + TYPE_OFFSET] & 0xff, options);
+    }
+
+    private static MalformedMessage check(boolean marker, int length, int type, SessionOptions options) {
+        if (!marker) {
             return new MalformedMessage(-1, BgpError.CONNECTION_NOT_SYNCHRONIZED, null,
                     "marker is not all ones (RFC 4271 §6.1)");
         }
-        int length = in.getUnsignedShort(idx + LENGTH_OFFSET);
-        int type = in.getUnsignedByte(idx + TYPE_OFFSET);
         MessageType t = MessageType.valueOf(type);
         if (length < HEADER_LENGTH || length > options.maxLength(type)) {
             return badLength(type, length, "length " + length + " outside 19.." + options.maxLength(type));

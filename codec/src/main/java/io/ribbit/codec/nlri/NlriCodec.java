@@ -69,63 +69,56 @@ public final class NlriCodec {
         return decode(buf, buf.writerIndex(), afiSafi, addPath, withdrawal, error, null);
     }
 
+    private static final java.lang.invoke.VarHandle INT_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     /**
-     * {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array: one
-     * validating pass that counts, then the exactly sized result filled directly (no scratch copy).
+     * {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array, in one
+     * pass into a scratch array, copied out exactly sized. The address is read as four octets and
+     * masked to the prefix length (no branch on the octet count) whenever the array has four
+     * octets there; the octets past the prefix belong to the next one, or to nothing, and are
+     * masked off.
      */
-    private static PrefixList decodeIpv4(byte[] in, int start, int end, AfiSafi afiSafi, boolean addPath,
-            BgpError error, long[] unused) {
-        if (start == end) {
+    private static PrefixList decodeIpv4(byte[] in, int idx, int end, AfiSafi afiSafi, boolean addPath,
+            BgpError error, long[] given) {
+        if (idx == end) {
             return PrefixList.empty(afiSafi);
         }
-        int step = addPath ? 4 : 0;
+        Scratch scratch = given != null && given.length >= end - idx && !addPath ? null : SCRATCH.get();
+        long[] words = scratch == null ? given : scratch.words(end - idx);
+        int[] ids = addPath ? scratch.ids(end - idx) : null;
         int n = 0;
-        int idx = start;
+        int wide = in.length - 4; // a four-octet read at idx is inside the array when idx <= wide
         while (idx < end) {
-            if (addPath && end - idx < 5) {
-                throw invalid(error, "truncated ADD-PATH path identifier");
-            }
-            int len = in[idx + step] & 0xff;
-            if (len > 32) {
-                throw invalid(error, "prefix length " + len + " exceeds 32");
-            }
-            idx += step + 1 + ((len + 7) >>> 3);
-            if (idx > end) {
-                throw invalid(error, "truncated prefix");
-            }
-            n++;
-        }
-        long[] words = new long[n];
-        int[] ids = addPath ? new int[n] : null;
-        idx = start;
-        for (int i = 0; i < n; i++) {
             if (addPath) {
-                ids[i] = (in[idx] & 0xff) << 24 | (in[idx + 1] & 0xff) << 16 | (in[idx + 2] & 0xff) << 8
-                        | in[idx + 3] & 0xff;
+                if (end - idx < 5) {
+                    throw invalid(error, "truncated ADD-PATH path identifier");
+                }
+                ids[n] = (int) INT_BE.get(in, idx);
                 idx += 4;
             }
             int len = in[idx++] & 0xff;
-            int addr = 0;
-            switch ((len + 7) >>> 3) {
-                case 4:
-                    addr = in[idx + 3] & 0xff;
-                    // fall through
-                case 3:
-                    addr |= (in[idx + 2] & 0xff) << 8;
-                    // fall through
-                case 2:
-                    addr |= (in[idx + 1] & 0xff) << 16;
-                    // fall through
-                case 1:
-                    addr |= (in[idx] & 0xff) << 24;
-                    // fall through
-                default:
-                    break;
+            if (len > 32) {
+                throw invalid(error, "prefix length " + len + " exceeds 32");
             }
-            idx += (len + 7) >>> 3;
-            words[i] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+            int nbytes = (len + 7) >>> 3;
+            if (idx + nbytes > end) {
+                throw invalid(error, "truncated prefix");
+            }
+            int addr;
+            if (idx <= wide) {
+                addr = (int) INT_BE.get(in, idx);
+            } else {
+                addr = 0;
+                for (int k = 0; k < nbytes; k++) {
+                    addr |= (in[idx + k] & 0xff) << (24 - 8 * k);
+                }
+            }
+            idx += nbytes;
+            words[n++] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
         }
-        return new PrefixList(afiSafi, n, words, ids, null, null);
+        return new PrefixList(afiSafi, n, java.util.Arrays.copyOf(words, n),
+                ids == null ? null : java.util.Arrays.copyOf(ids, n), null, null);
     }
 
     private static int count(ByteBuf in, int end, int maxBits, boolean addPath, BgpError error) {
