@@ -170,7 +170,7 @@ public final class ConfigLoader {
             Map<String, YamlNode> lr = object(m.get("loc-rib"), "loc-rib", LOC_RIB);
             if (lr != null) {
                 disabledAt = lr.get("enabled") != null ? lr.get("enabled").line : 0;
-                locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", true), bool(lr, "loc-rib", "always-compare-med", true),
+                locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", true), bool(lr, "loc-rib", "always-compare-med", false),
                         number(lr, "loc-rib", "max-pending", 1_000_000, 1_000, 1_000_000_000));
             }
         }
