@@ -77,7 +77,9 @@ start_ribbit() {
     if [ "$EVENTS" = yes ]; then echo "events:"; echo "  - type: file"; echo "    path: $WORK/events.jsonl"; fi
   } > "$WORK/ribbit.yaml"
   GCLOG=$WORK/gc-$TAG.log
-  java ${RIBBIT_JAVA_OPTS:-} -Xlog:gc:file="$GCLOG" -jar "$JAR" run -c "$WORK/ribbit.yaml" > "$WORK/ribbit-$TAG.log" 2>&1 &
+  # ZGC logs its (sub-millisecond) pauses under gc+phases; the other collectors under gc.
+  local gctags=gc; case "${RIBBIT_JAVA_OPTS:-}" in *UseZGC*) gctags=gc+phases=info ;; esac
+  java ${RIBBIT_JAVA_OPTS:-} -Xlog:$gctags:file="$GCLOG" -jar "$JAR" run -c "$WORK/ribbit.yaml" > "$WORK/ribbit-$TAG.log" 2>&1 &
   RPID=$!; PIDS+=("$RPID")
   for _ in $(seq 600); do curl -sf --max-time 1 "$HTTP/ready" >/dev/null && return; sleep 0.1; done
   echo "Ribbit not ready after 60 s:"; tail "$WORK/ribbit-$TAG.log"; exit 1
@@ -109,7 +111,12 @@ counters_bird() {
 # heap_RECEIVER: bytes in use after a full GC (Ribbit), or BIRD's own total (`show memory`).
 heap_ribbit() {
   timeout 60 jcmd "$RPID" GC.run >/dev/null
-  timeout 30 jcmd "$RPID" GC.heap_info | awk 'match($0, /used [0-9]+K/) {print substr($0, RSTART + 5, RLENGTH - 6) * 1024; exit}'
+  # The heap's "used" figures: one line for G1 and ZGC, young + old for Parallel and Serial;
+  # Metaspace and class space are not heap.
+  timeout 30 jcmd "$RPID" GC.heap_info | awk '!/Metaspace|class space/ && match($0, /used [0-9]+[KMG]/) {
+      v = substr($0, RSTART + 5, RLENGTH - 6); u = substr($0, RSTART + RLENGTH - 1, 1)
+      t += v * (u == "K" ? 1024 : u == "M" ? 1048576 : 1073741824) }
+    END { printf "%d\n", t }'
 }
 heap_bird() {
   timeout 5 birdc -s "$WORK/bird.ctl" show memory | awk '/Total:/ {v = $2; u = $3;
