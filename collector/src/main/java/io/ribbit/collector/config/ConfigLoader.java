@@ -164,13 +164,16 @@ public final class ConfigLoader {
             error(m.get("shutdown-message").line, "shutdown-message", "at most 255 UTF-8 octets (RFC 9003)");
         }
         double warmup = number(m, "", "warmup", 0, 0, 60);
-        LocRibConfig locRib = LocRibConfig.DEFAULT;
+        // Kept by default only when a sink asks for its events (it costs the ingest a core's worth
+        // of work on small machines; the API selects the best at query time without it).
+        LocRibConfig locRib = LocRibConfig.defaultFor(events);
         int disabledAt = 0;
         if (m.get("loc-rib") != null) {
             Map<String, YamlNode> lr = object(m.get("loc-rib"), "loc-rib", LOC_RIB);
             if (lr != null) {
                 disabledAt = lr.get("enabled") != null ? lr.get("enabled").line : 0;
-                locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", true), bool(lr, "loc-rib", "always-compare-med", false),
+                locRib = new LocRibConfig(bool(lr, "loc-rib", "enabled", locRib.enabled()),
+                        bool(lr, "loc-rib", "always-compare-med", false),
                         number(lr, "loc-rib", "max-pending", 1_000_000, 1_000, 1_000_000_000));
             }
         }

@@ -25,6 +25,7 @@ public record RibbitConfig(
     /** Without warm-up, with the default Loc-RIB (embedding, tests). */
     public RibbitConfig(String name, int routerId, long localAs, List<HostPort> listen, HostPort http,
             List<NeighborConfig> neighbors, List<EventSinkConfig> events, String shutdownMessage) {
-        this(name, routerId, localAs, listen, http, neighbors, events, shutdownMessage, 0, LocRibConfig.DEFAULT);
+        this(name, routerId, localAs, listen, http, neighbors, events, shutdownMessage, 0,
+                LocRibConfig.defaultFor(events));
     }
 }

@@ -335,6 +335,32 @@ class ConfigLoaderTest {
                         "9: events[0].type: must be file or stdout, got 'kafka'")));
     }
 
+    /** The Loc-RIB is kept by default only when a sink asks for its events; explicit settings win. */
+    @Test
+    void locRibDefaultFollowsTheSinks() throws Exception {
+        String base = """
+                router-id: 192.0.2.1
+                local-as: 64512
+                """;
+        String sink = """
+                events:
+                  - type: stdout
+                    loc-rib: %s
+                """;
+        assertEquals(false, load(base).locRib().enabled(), "no sink, no block");
+        assertEquals(false, load(base + sink.formatted("false")).locRib().enabled(), "sink without loc-rib events");
+        assertEquals(true, load(base + sink.formatted("true")).locRib().enabled(), "a sink asks: kept");
+        assertEquals(true, load(base + sink.formatted("only")).locRib().enabled(), "a sink asks for them alone");
+        assertEquals(true, load(base + "loc-rib:\n  enabled: true\n").locRib().enabled(), "explicit");
+        assertEquals(true, load(base + "loc-rib:\n  max-pending: 5000\n" + sink.formatted("true")).locRib().enabled(),
+                "a block without enabled keeps the sinks' default");
+        assertEquals(false, load(base + "loc-rib:\n  always-compare-med: true\n").locRib().enabled());
+    }
+
+    private RibbitConfig load(String yaml) throws Exception {
+        return ConfigLoader.load(Files.writeString(dir.resolve("default.yaml"), yaml, StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
     @DisplayName("errors name file, line and key path")
