@@ -404,7 +404,13 @@ public final class LocRib implements AutoCloseable {
     private int process(Op op) {
         Feed f = op.feed;
         switch (op.kind) {
-            case BARRIER -> op.done.countDown();
+            case BARRIER -> {
+                // Uncounted before the waiter wakes: after sync() returns, pending() counts only
+                // what was queued later.
+                pending.getAndAdd(-1);
+                op.done.countDown();
+                return 0;
+            }
             case REGISTER -> {
                 int i = freeIndexes.isEmpty() ? feeds.size() : freeIndexes.poll();
                 f.facts = op.facts;
