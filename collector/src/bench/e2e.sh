@@ -129,6 +129,17 @@ gc_pauses() {
     | sort -n | awk '{v[NR] = $1} END {if (NR == 0) {print "0 - -"; exit} i = int(NR * 0.99 + 0.999); if (i > NR) i = NR;
       printf "%d %.1f %.1f\n", NR, v[i], v[NR]}'
 }
+# thread_cpu PID: CPU seconds per thread name (a pool's threads summed) so far, "name<TAB>seconds".
+thread_cpu() {
+  local t; t=$(getconf CLK_TCK)
+  for f in /proc/$1/task/*/stat; do cat "$f" 2>/dev/null; echo; done | sed -n 's/^[0-9]* (\(.*\)) [A-Z] /\1\t/p' \
+    | awk -F'\t' -v t="$t" '{split($2, a, " "); n = $1; gsub(/[0-9]+$/, "#", n); c[n] += (a[11] + a[12]) / t}
+      END {for (n in c) printf "%s\t%.2f\n", n, c[n]}'
+}
+# thread_diff BEFORE AFTER: the CPU each thread name used between two thread_cpu outputs, most first.
+thread_diff() {
+  awk -F'\t' 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d >= 0.05) printf "%7.2f s  %s\n", d, $1}' "$1" "$2" | sort -rn
+}
 # wait_for WHAT SECONDS CONDITION...: polls every 100 ms; fails the run after SECONDS.
 wait_for() {
   local what=$1 limit=$2; shift 2
@@ -148,6 +159,7 @@ table() {
   [ "$RECV" = bird ] && host=$BIRD_HOST
   start_$RECV "$peers"
   local heap0 cpu0; heap0=$(heap_$RECV); cpu0=$(cpu_s "$RPID")
+  [ -n "${THREADS:-}" ] && [ "$RECV" = ribbit ] && thread_cpu "$RPID" > "$WORK/threads0-$TAG.txt"
   python3 "$FEEDER" feed --host $host --port $PORT --peers "$peers" --v4 "$V4" --duration 0 \
     --report "$WORK/feed-$TAG.json" > "$WORK/feeder-$TAG.log" 2>&1 &
   local fpid=$!; PIDS+=("$fpid")
@@ -155,6 +167,11 @@ table() {
   local end; end=$(now)
   local cpu; cpu=$(cpu_s "$RPID"); local hwm; hwm=$(hwm_kb "$RPID")
   local gclines=0; [ "$RECV" = ribbit ] && gclines=$(wc -l < "$GCLOG")
+  if [ -n "${THREADS:-}" ] && [ "$RECV" = ribbit ]; then
+    thread_cpu "$RPID" > "$WORK/threads1-$TAG.txt"
+    echo "# $TAG: CPU per thread from the feed's start to completion"
+    thread_diff "$WORK/threads0-$TAG.txt" "$WORK/threads1-$TAG.txt" | sed 's/^/#   /'
+  fi
   local heap; heap=$(heap_$RECV)
   for _ in $(seq 50); do [ -s "$WORK/feed-$TAG.json" ] && break; sleep 0.1; done
   local first; first=$(python3 -c "import json,sys; print(min(s['first_update_sent'] for s in json.load(open(sys.argv[1]))['sessions']))" "$WORK/feed-$TAG.json")

@@ -63,8 +63,9 @@ class PrefixTableTest {
         }
         List<Key> keys = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
-            // Grow to ~40k keys (two pages of slots), then remove most of them (shrinks).
-            while (model.size() < 30_000) {
+            // Grow to 60k keys (three pages of slots: not a power of two), then remove most of
+            // them (shrinks).
+            while (model.size() < 60_000) {
                 Key k = randomKey(r, f, addPath);
                 keys.add(k);
                 AttributeSet v = sets[r.nextInt(3)];
@@ -74,7 +75,7 @@ class PrefixTableTest {
                 labels.put(k, l);
             }
             assertEquals(model.size(), t.size());
-            assertTrue(t.capacity() > PrefixTable.PAGE, "more than one page: " + t.capacity());
+            assertEquals(3 * PrefixTable.PAGE, t.capacity(), "three pages");
             if (round == 1) {
                 // Graceful restart across pages: all stale, a third refreshed, the rest swept.
                 assertEquals(model.size(), t.markStale(false));
@@ -131,7 +132,7 @@ class PrefixTableTest {
         List<Long> out = new ArrayList<>();
         for (int a = 0; out.size() < count; a += 256) {
             long k = PrefixList.packIpv4(0x0a00_0000 + a, 24);
-            if ((PrefixTable.hash(k, 0, 0, 0, 0) & (capacity - 1)) == home) {
+            if (PrefixTable.homeOf(PrefixTable.hash(k, 0, 0, 0, 0), capacity) == home) {
                 out.add(k);
             }
         }
@@ -202,6 +203,62 @@ class PrefixTableTest {
         assertSame(b, t.get(pair[1], 0, 24, 0, 0));
     }
 
+    /** Capacities: powers of two up to a page, then whole pages, each half again as many. */
+    @Test
+    void growsByHalfPastAPage() {
+        int c = PrefixTable.MIN_CAPACITY;
+        List<Integer> seen = new ArrayList<>();
+        while (c < 5_000_000) {
+            int next = PrefixTable.grown(c);
+            if (c < PrefixTable.PAGE) {
+                assertEquals(2 * c, next);
+            } else {
+                assertEquals(0, next % PrefixTable.PAGE, "whole pages: " + next);
+                assertTrue(next >= c * 3 / 2 && next < c * 3 / 2 + PrefixTable.PAGE, c + " -> " + next);
+            }
+            seen.add(next / PrefixTable.PAGE);
+            c = next;
+        }
+        assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 8, 12, 18, 27, 41, 62, 93, 140, 210),
+                seen);
+    }
+
+    /** A run that wraps past the end of a table of three pages (not a power of two) survives removals. */
+    @Test
+    void wrapsAroundATableOfThreePages() {
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
+        AttributeSet v = set(6);
+        AttributeSet w = set(7);
+        v.retain(1 << 20);
+        int n = 0;
+        for (int a = 0x0b00_0000; n < 60_000; a += 256, n++) {
+            t.put(PrefixList.packIpv4(a, 24), 0, 24, 0, 0, null, v);
+        }
+        int cap = t.capacity();
+        assertEquals(3 * PrefixTable.PAGE, cap);
+        List<Long> last = new ArrayList<>();
+        for (int a = 0x0c00_0000; last.size() < 12; a += 256) {
+            long k = PrefixList.packIpv4(a, 24);
+            if (PrefixTable.homeOf(PrefixTable.hash(k, 0, 0, 0, 0), cap) >= cap - 2) {
+                last.add(k);
+            }
+        }
+        for (long k : last) {
+            assertNull(t.put(k, 0, 24, 0, 0, null, w));
+        }
+        assertEquals(cap, t.capacity(), "no resize in between");
+        for (int i = 0; i < last.size(); i += 2) {
+            assertSame(w, t.remove(last.get(i), 0, 24, 0, 0));
+        }
+        for (int i = 0; i < last.size(); i++) {
+            assertEquals(i % 2 == 0 ? null : w, t.get(last.get(i), 0, 24, 0, 0), "key " + i);
+        }
+        int[] visited = new int[2];
+        t.forEach((hi, lo, len, id, rd, set, stale, l) -> visited[set == w ? 1 : 0]++);
+        assertEquals(60_000, visited[0]);
+        assertEquals(last.size() / 2, visited[1]);
+    }
+
     @Test
     void resizeWithAMillionKeys() {
         PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
@@ -211,7 +268,8 @@ class PrefixTableTest {
             t.put(PrefixList.packIpv4(i << 8, 24), 0, 24, 0, 0, null, v);
         }
         assertEquals(n, t.size());
-        assertEquals(1 << 21, t.capacity(), "load between 3/8 and 3/4");
+        assertEquals(0, t.capacity() % PrefixTable.PAGE, "whole pages: " + t.capacity());
+        assertTrue(n > t.capacity() / 2 && n <= t.capacity() / 4 * 3, "load between 1/2 and 3/4: " + t.capacity());
         for (int i = 0; i < n; i += 7) {
             assertSame(v, t.get(PrefixList.packIpv4(i << 8, 24), 0, 24, 0, 0));
         }

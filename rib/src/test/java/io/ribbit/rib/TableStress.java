@@ -39,15 +39,15 @@ public final class TableStress {
         for (int i = 0; i < V4.length; i++) {
             V4[i] = keys.get(i);
         }
-        int mask = CAPACITY - 1;
         long a = 0x2001_0db8_0000_0000L;
-        int home = PrefixTable.hash(a, 0, 64, 0, 0) & mask;
+        int home = PrefixTable.homeOf(PrefixTable.hash(a, 0, 64, 0, 0), CAPACITY);
         long c = a + 1;
-        while ((PrefixTable.hash(c, 0, 64, 0, 0) & mask) != home) {
+        while (PrefixTable.homeOf(PrefixTable.hash(c, 0, 64, 0, 0), CAPACITY) != home) {
             c++;
         }
         long d = 1;
-        while ((PrefixTable.hash(a, d, 64, 0, 0) & mask) != home || (PrefixTable.hash(c, d, 64, 0, 0) & mask) != home) {
+        while (PrefixTable.homeOf(PrefixTable.hash(a, d, 64, 0, 0), CAPACITY) != home
+                || PrefixTable.homeOf(PrefixTable.hash(c, d, 64, 0, 0), CAPACITY) != home) {
             d++;
         }
         HI[0] = a;

@@ -21,7 +21,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (Throwable t) {
+            // An Error picocli does not catch (e.g. NoClassDefFoundError during shutdown after the
+            // jar was replaced in place by an upgrade): exit anyway, or the event writer, a
+            // non-daemon thread, would keep the process up after SIGTERM.
+            t.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (for tests). */
