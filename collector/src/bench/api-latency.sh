@@ -3,7 +3,8 @@
 # feeder peer sends N synthetic IPv4 prefixes over a real BGP session on loopback while a client
 # looks up addresses and prefixes over HTTP (and directly); prints p50/p90/p99/p99.9/max per phase.
 # Usage: collector/src/bench/api-latency.sh [N (default 1000000)] [idle seconds (default 10)]
-# Builds first (offline, with $MVN, default ./mvnw); RIBBIT_JAVA_OPTS: JVM options (default -Xmx4g).
+# Builds first (offline, with $MVN, default ./mvnw); RIBBIT_JAVA_OPTS: JVM options (default
+# -Xmx4g -XX:ThreadPriorityPolicy=1, as the README recommends: ingest below the HTTP loop).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 MVN=${MVN:-./mvnw}
@@ -14,4 +15,4 @@ $MVN -q -o -pl collector dependency:build-classpath -Dmdep.includeScope=test -Dm
 # This checkout's modules first, never a ribbit jar from the local repository.
 DEPS=$(tr ':' '\n' < "$CPFILE" | grep -v '/io/ribbit/' | paste -sd: -)
 CP=codec/target/classes:rib/target/classes:collector/target/classes:collector/target/test-classes:$DEPS
-exec java ${RIBBIT_JAVA_OPTS:--Xmx4g} -cp "$CP" io.ribbit.collector.api.LookupLatencyBench "$@"
+exec java ${RIBBIT_JAVA_OPTS:--Xmx4g -XX:ThreadPriorityPolicy=1} -cp "$CP" io.ribbit.collector.api.LookupLatencyBench "$@"

@@ -96,7 +96,9 @@ public final class Daemon implements AutoCloseable {
         this.events = new EventBus(config.name(), sinks, 200_000);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.boss = transport.newGroup(1, "ribbit-accept");
-        this.workers = transport.newGroup(threads, "ribbit-peer");
+        // Ingest runs below the HTTP loop's priority (with -XX:ThreadPriorityPolicy=1; see
+        // docs/performance.md): a lookup during a full-table load does not queue behind it for a CPU.
+        this.workers = transport.newGroup(threads, "ribbit-peer", Thread.MIN_PRIORITY);
         LocRibConfig lc = config.locRib();
         this.locRib = lc.enabled()
                 ? new LocRib(new RouteSelection(lc.alwaysCompareMed()), events.wantsLocRib() ? new LocRibEvents(events) : null,

@@ -127,6 +127,15 @@ class DaemonEndToEndTest {
         awaitFullTable(p, table, s);
         assertEquals(table.updates(), s.awaitSent(WAIT), "UPDATEs the speaker sent");
 
+        // Ingest runs below the HTTP loop's priority (in effect with -XX:ThreadPriorityPolicy=1).
+        Map<String, Integer> priorities = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("ribbit-peer") || t.getName().startsWith("ribbit-accept")) {
+                priorities.merge(t.getName().startsWith("ribbit-peer") ? "peer" : "accept", t.getPriority(), Math::max);
+            }
+        }
+        assertEquals(Map.of("peer", Thread.MIN_PRIORITY, "accept", Thread.NORM_PRIORITY), priorities);
+
         // The Adj-RIB-In holds exactly the routes sent, with their attributes.
         Map<String, Route> rib = rib(p, AfiSafi.IPV4_UNICAST);
         assertEquals(table.rows().keySet(), rib.keySet());

@@ -271,6 +271,7 @@ public final class LocRib implements AutoCloseable {
         this.listener = listener;
         this.maxPendingKeys = maxPendingKeys;
         this.thread = new Thread(this::run, "ribbit-loc-rib");
+        this.thread.setPriority(Thread.MIN_PRIORITY); // ingest work, like the peers' loops
         this.thread.setDaemon(true);
         this.thread.start();
     }

@@ -33,7 +33,9 @@ public final class TablePasses implements AutoCloseable {
 
     /** {@code threads} run passes; at most {@code maxRequests} requests hold a place at a time. */
     public TablePasses(int threads, int maxRequests) {
-        this.pool = Executors.newFixedThreadPool(threads, new DefaultThreadFactory("ribbit-query", true));
+        // Whole-table passes are background work: below the HTTP loop, which answers lookups.
+        this.pool = Executors.newFixedThreadPool(threads,
+                new DefaultThreadFactory("ribbit-query", true, Thread.MIN_PRIORITY));
         this.maxRequests = maxRequests;
     }
 

@@ -26,7 +26,16 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
     }
 
     public EventLoopGroup newGroup(int threads, String name) {
-        return new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory(name, true),
-                ioHandlerFactory);
+        return newGroup(threads, name, Thread.NORM_PRIORITY);
+    }
+
+    /**
+     * A group whose threads have Java priority {@code priority}. The JVM passes priorities to
+     * Linux only with {@code -XX:ThreadPriorityPolicy=1}; then a priority below normal is a
+     * positive nice value (1 is nice 4), which needs no privilege.
+     */
+    public EventLoopGroup newGroup(int threads, String name, int priority) {
+        return new MultiThreadIoEventLoopGroup(threads,
+                new io.netty.util.concurrent.DefaultThreadFactory(name, true, priority), ioHandlerFactory);
     }
 }
