@@ -451,15 +451,23 @@ public final class PrefixTable {
                     break;
                 }
             }
-            VarHandle.acquireFence();
-            int covered = ((st0 + 2) << s.stripeShift) - i;
-            boolean valid = n < covered
-                    ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
-                    : (int) GLOBAL.getOpaque(s) == g;
-            if (valid) {
+            if (unchanged(s, i, n, st0, st1, v0, v1, g)) {
                 return found;
             }
         }
+    }
+
+    /**
+     * Whether a probe of {@code n} slots from slot {@code i} read a consistent table: the versions
+     * of its two stripes ({@code v0}, {@code v1}) are unchanged if the probe stayed within them,
+     * else the table-wide version {@code g}.
+     */
+    private static boolean unchanged(Slots s, int i, int n, int st0, int st1, int v0, int v1, int g) {
+        VarHandle.acquireFence();
+        int covered = ((st0 + 2) << s.stripeShift) - i;
+        return n < covered
+                ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
+                : (int) GLOBAL.getOpaque(s) == g;
     }
 
     private void capture(Slots s, int p, AttributeSet v, Cursor out) {
@@ -558,12 +566,7 @@ public final class PrefixTable {
                     out.add(s.pathId(p), v, s.staleAt(p));
                 }
             }
-            VarHandle.acquireFence();
-            int covered = ((st0 + 2) << s.stripeShift) - i;
-            boolean valid = n < covered
-                    ? (int) VERSION.getOpaque(s.versions, st0) == v0 && (int) VERSION.getOpaque(s.versions, st1) == v1
-                    : (int) GLOBAL.getOpaque(s) == g;
-            if (valid) {
+            if (unchanged(s, i, n, st0, st1, v0, v1, g)) {
                 return out.n;
             }
         }

@@ -423,10 +423,9 @@ public final class AttributeTable {
 
     private static Nlri decodeMpNlri(byte[] in, int start, int end, AfiSafi family, UpdateDecodeContext ctx,
             boolean withdrawal) {
-        ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(in, start, end - start);
         try {
-            return NlriCodec.decode(buf, buf.writerIndex(), family, ctx.options().addPathReceive(family), withdrawal,
-                    BgpError.OPTIONAL_ATTRIBUTE_ERROR);
+            return NlriCodec.decode(in, start, end, family, ctx.options().addPathReceive(family), withdrawal,
+                    BgpError.OPTIONAL_ATTRIBUTE_ERROR, null);
         } catch (io.ribbit.codec.error.BgpDecodeException e) {
             throw ctx.reset(BgpError.OPTIONAL_ATTRIBUTE_ERROR, e.getMessage() + " in " + family);
         }

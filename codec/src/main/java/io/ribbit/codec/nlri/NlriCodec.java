@@ -73,8 +73,8 @@ public final class NlriCodec {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     /**
-     * {@link #decodeIpv4(ByteBuf, int, AfiSafi, boolean, BgpError, long[])} over an array, in one
-     * pass into a scratch array, copied out exactly sized. The address is read as four octets and
+     * IPv4 prefixes of {@code in[idx..end)}, validated and decoded in one pass into a scratch
+     * array, copied out exactly sized. The address is read as four octets and
      * masked to the prefix length (no branch on the octet count) whenever the array has four
      * octets there; the octets past the prefix belong to the next one, or to nothing, and are
      * masked off.
@@ -144,47 +144,20 @@ public final class NlriCodec {
         return n;
     }
 
-    /** One pass: validate and decode into a scratch array, then copy out exactly sized. */
+    /** The array version over the buffer's bytes (its backing array, or a copy of a direct buffer's). */
     private static PrefixList decodeIpv4(ByteBuf in, int end, AfiSafi afiSafi, boolean addPath, BgpError error,
             long[] given) {
         int idx = in.readerIndex();
-        if (idx == end) {
-            return PrefixList.empty(afiSafi);
-        }
-        Scratch scratch = given != null && given.length >= end - idx && !addPath ? null : SCRATCH.get();
-        long[] words = scratch == null ? given : scratch.words(end - idx);
-        int[] ids = addPath ? scratch.ids(end - idx) : null;
-        int n = 0;
-        while (idx < end) {
-            if (addPath) {
-                if (end - idx < 5) {
-                    throw invalid(error, "truncated ADD-PATH path identifier");
-                }
-                ids[n] = in.getInt(idx);
-                idx += 4;
-            }
-            int len = in.getUnsignedByte(idx++);
-            if (len > 32) {
-                throw invalid(error, "prefix length " + len + " exceeds 32");
-            }
-            int nbytes = (len + 7) >>> 3;
-            if (idx + nbytes > end) {
-                throw invalid(error, "truncated prefix");
-            }
-            int addr;
-            switch (nbytes) {
-                case 0 -> addr = 0;
-                case 1 -> addr = in.getUnsignedByte(idx) << 24;
-                case 2 -> addr = in.getUnsignedShort(idx) << 16;
-                case 3 -> addr = in.getUnsignedMedium(idx) << 8;
-                default -> addr = in.getInt(idx);
-            }
-            idx += nbytes;
-            words[n++] = PrefixList.packIpv4(addr & PrefixList.ipv4Mask(len), len);
+        PrefixList p;
+        if (in.hasArray()) {
+            int off = in.arrayOffset();
+            p = decodeIpv4(in.array(), off + idx, off + end, afiSafi, addPath, error, given);
+        } else {
+            p = decodeIpv4(io.netty.buffer.ByteBufUtil.getBytes(in, idx, end - idx, false), 0, end - idx, afiSafi,
+                    addPath, error, given);
         }
         in.readerIndex(end);
-        return new PrefixList(afiSafi, n, java.util.Arrays.copyOf(words, n), ids == null ? null : java.util.Arrays.copyOf(ids, n),
-                null, null);
+        return p;
     }
 
     /** Per-thread scratch arrays; results never alias them. */
