@@ -77,8 +77,9 @@ start_ribbit() {
     if [ "$EVENTS" = yes ]; then echo "events:"; echo "  - type: file"; echo "    path: $WORK/events.jsonl"; fi
   } > "$WORK/ribbit.yaml"
   GCLOG=$WORK/gc-$TAG.log
-  # ZGC logs its (sub-millisecond) pauses under gc+phases; the other collectors under gc.
-  local gctags=gc; case "${RIBBIT_JAVA_OPTS:-}" in *UseZGC*) gctags=gc+phases=info ;; esac
+  # ZGC logs its (sub-millisecond) pauses under gc+phases, and a thread's wait for memory
+  # ("Allocation Stall", counted as a pause here) under gc; the other collectors both under gc.
+  local gctags=gc; case "${RIBBIT_JAVA_OPTS:-}" in *UseZGC*) gctags=gc,gc+phases=info ;; esac
   java ${RIBBIT_JAVA_OPTS:-} -Xlog:$gctags:file="$GCLOG" -jar "$JAR" run -c "$WORK/ribbit.yaml" > "$WORK/ribbit-$TAG.log" 2>&1 &
   RPID=$!; PIDS+=("$RPID")
   for _ in $(seq 600); do curl -sf --max-time 1 "$HTTP/ready" >/dev/null && return; sleep 0.1; done
@@ -125,7 +126,7 @@ heap_bird() {
 # gc_pauses FILE [LINES]: "count p99_ms max_ms" of the stop-the-world pauses in the first LINES lines.
 gc_pauses() {
   [ -f "$1" ] || { echo "- - -"; return; }
-  head -n "${2:-1000000000}" "$1" | grep -o 'Pause.* [0-9.]*ms$' | grep -v 'System.gc()' | grep -o '[0-9.]*ms$' | tr -d ms \
+  head -n "${2:-1000000000}" "$1" | grep -o -e 'Pause.* [0-9.]*ms$' -e 'Allocation Stall.* [0-9.]*ms$' | grep -v 'System.gc()' | grep -o '[0-9.]*ms$' | tr -d ms \
     | sort -n | awk '{v[NR] = $1} END {if (NR == 0) {print "0 - -"; exit} i = int(NR * 0.99 + 0.999); if (i > NR) i = NR;
       printf "%d %.1f %.1f\n", NR, v[i], v[NR]}'
 }
