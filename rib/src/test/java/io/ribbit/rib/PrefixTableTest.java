@@ -282,6 +282,69 @@ class PrefixTableTest {
     }
 
     /**
+     * Readers across growth and shrinking through capacities that are not powers of two (1, 2, 3,
+     * 5, 8 pages and back): keys present throughout are always found, by lookup and by walk, while
+     * the writer adds and removes 150k others around them.
+     */
+    @Test
+    void readersFollowResizesToAnyCapacity() throws Exception {
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
+        AttributeSet stay = set(1);
+        AttributeSet churn = set(2);
+        int fixed = 2_000;
+        for (int i = 0; i < fixed; i++) {
+            t.put(PrefixList.packIpv4(0x0a00_0000 + (i << 8), 24), 0, 24, 0, 0, null, stay);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        java.util.Set<Integer> capacities = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Runnable read = () -> {
+            SplittableRandom r = new SplittableRandom(Thread.currentThread().getId());
+            while (!stop.get() && failure.get() == null) {
+                capacities.add(t.capacity());
+                for (int j = 0; j < 1_000; j++) {
+                    int i = r.nextInt(fixed);
+                    if (t.get(PrefixList.packIpv4(0x0a00_0000 + (i << 8), 24), 0, 24, 0, 0) != stay) {
+                        failure.set("missed key " + i + " at capacity " + t.capacity());
+                    }
+                }
+                int[] n = {0};
+                t.forEach((hi, lo, len, id, rd, v, stale, l) -> {
+                    if (v == stay) {
+                        n[0]++;
+                    }
+                });
+                if (n[0] != fixed) {
+                    failure.set("forEach saw " + n[0] + " of " + fixed);
+                }
+            }
+        };
+        Thread[] readers = {new Thread(read), new Thread(read)};
+        for (Thread r : readers) {
+            r.start();
+        }
+        try {
+            for (int round = 0; round < 2 && failure.get() == null; round++) {
+                for (int i = 0; i < 150_000 && failure.get() == null; i++) {
+                    t.put(PrefixList.packIpv4(0x2000_0000 + (i << 8), 24), 0, 24, 0, 0, null, churn);
+                }
+                for (int i = 0; i < 150_000 && failure.get() == null; i++) {
+                    assertSame(churn, t.remove(PrefixList.packIpv4(0x2000_0000 + (i << 8), 24), 0, 24, 0, 0));
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread r : readers) {
+                r.join();
+            }
+        }
+        assertNull(failure.get());
+        assertEquals(fixed, t.size());
+        assertTrue(capacities.stream().anyMatch(c -> c > PrefixTable.PAGE && Integer.bitCount(c) != 1),
+                "readers saw a capacity that is not a power of two: " + capacities);
+    }
+
+    /**
      * A smoke test of the reader contract (the jcstress tests are the proof): a reader looking up
      * keys present throughout, while the writer churns colliding keys around them, never misses.
      */
