@@ -102,6 +102,8 @@ public final class PrefixTable {
     static final class Slots {
         /** Slots: a power of two up to {@link #PAGE}, a multiple of {@link #PAGE} above. */
         final int capacity;
+        /** {@link #multiplier(int)} of the capacity (see {@link #homeOf}). */
+        final int multiplier;
         final int stripeShift;
         final int stripes;
         final int pageSize;
@@ -133,6 +135,7 @@ public final class PrefixTable {
         Slots(int capacity, int stripeShift, boolean ipv6, boolean addPath, boolean vpn, boolean labeled,
                 boolean owned) {
             this.capacity = capacity;
+            this.multiplier = multiplier(capacity);
             this.stripeShift = stripeShift;
             int stripes = Math.max(1, capacity >>> stripeShift);
             this.stripes = stripes;
@@ -158,7 +161,7 @@ public final class PrefixTable {
          * range reduction), so the capacity need not be a power of two.
          */
         int home(int hash) {
-            return homeOf(hash, capacity);
+            return (int) ((((hash * multiplier) & 0xFFFFFFFFL) * capacity) >>> 32);
         }
 
         /** The slot after {@code p}, cyclically. */
@@ -384,9 +387,31 @@ public final class PrefixTable {
         return (int) h;
     }
 
-    /** The home slot of {@code hash} in a table of {@code capacity} slots. */
+    /**
+     * The home slot of {@code hash} in a table of {@code capacity} slots: the hash times an odd
+     * multiplier of this capacity's own, then its high bits scaled to the capacity (Lemire's
+     * multiply-shift range reduction, so the capacity need not be a power of two).
+     *
+     * <p>The multiplier is what keeps a resize from clustering. Without it a key's home would be
+     * monotone in its hash at every capacity, so the keys left after removing in slot order (a walk
+     * that removes as it goes, like the Loc-RIB's when a peer goes down) would be one contiguous
+     * range of hashes, packed into one run of the smaller table after the next shrink; every later
+     * removal would then shift that whole run (quadratic). With a multiplier per capacity, that
+     * range is spread over the new table.
+     */
     static int homeOf(int hash, int capacity) {
-        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
+        return (int) ((((hash * multiplier(capacity)) & 0xFFFFFFFFL) * capacity) >>> 32);
+    }
+
+    /** An odd multiplier for tables of {@code capacity} slots (MurmurHash3's finalizer of it). */
+    static int multiplier(int capacity) {
+        int h = capacity * 0x9E3779B9;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h | 1;
     }
 
     private int hashOf(long high, long low, int length, int pathId, long rd) {
@@ -485,6 +510,18 @@ public final class PrefixTable {
         }
         int[] stack = s.stackAcquire(p);
         return stack == null ? new int[0] : stack.clone();
+    }
+
+    /** The longest run of occupied slots (a scan; for tests and measurements). Writer or quiescent table. */
+    int longestRun() {
+        Slots s = (Slots) SLOTS.getAcquire(this);
+        int longest = 0;
+        int run = 0;
+        for (int p = 0; p < 2 * s.capacity; p++) { // twice round: a run may wrap past the end
+            run = s.value(p % s.capacity) == null ? 0 : run + 1;
+            longest = Math.max(longest, Math.min(run, s.capacity));
+        }
+        return longest;
     }
 
     /** Receives entries from {@link #forEachOwned}. */

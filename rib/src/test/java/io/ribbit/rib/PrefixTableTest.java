@@ -282,6 +282,38 @@ class PrefixTableTest {
     }
 
     /**
+     * Removing entries in slot order during a walk (the Loc-RIB does when a peer goes down) and
+     * shrinking meanwhile: the keys left are one contiguous range of the old table's order, and the
+     * smaller table must spread them, not pack them into one run that every later removal shifts.
+     */
+    @Test
+    void shrinkingDuringAWalkThatRemovesDoesNotCluster() {
+        PrefixTable t = PrefixTable.owned(AfiSafi.IPV4_UNICAST);
+        AttributeSet v = set(8);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 300_000; i++) {
+            int len = 16 + r.nextInt(9);
+            t.put(PrefixList.packIpv4(r.nextInt() & PrefixList.ipv4Mask(len), len), 0, len, 0, null, v, 1);
+        }
+        int before = t.capacity();
+        int[] shrinks = {0};
+        int[] longest = {0};
+        int[] last = {before};
+        t.forEachOwned((hi, lo, len, rd, set, owner) -> {
+            if (shrinks[0] < 3) {
+                t.remove(hi, lo, len, 0, rd);
+                if (t.capacity() != last[0]) {
+                    last[0] = t.capacity();
+                    shrinks[0]++;
+                    longest[0] = Math.max(longest[0], t.longestRun());
+                }
+            }
+        });
+        assertTrue(shrinks[0] >= 2, "shrank " + shrinks[0] + " times from " + before);
+        assertTrue(longest[0] < 200, "longest run after a shrink: " + longest[0]);
+    }
+
+    /**
      * Readers across growth and shrinking through capacities that are not powers of two (1, 2, 3,
      * 5, 8 pages and back): keys present throughout are always found, by lookup and by walk, while
      * the writer adds and removes 150k others around them.
