@@ -447,14 +447,16 @@ public final class ImportChecks {
             return bound;
         }
 
-        /** Per check (by ordinal), how many announced routes failed it. */
-        public long[] counts() {
-            long[] out = new long[ImportCheck.values().length];
+        /**
+         * Per check (by ordinal), how many announced routes failed it, into {@code out} (at least
+         * one element per check; overwritten): the caller's array, so counting allocates nothing.
+         */
+        public void counts(long[] out) {
+            java.util.Arrays.fill(out, 0);
             count(nlri, nlriMask, nlriPrefix, out);
             if (mp != null) {
                 count(mp, mpMask, mpPrefix, out);
             }
-            return out;
         }
 
         private static void count(PrefixList p, int all, int[] each, long[] out) {

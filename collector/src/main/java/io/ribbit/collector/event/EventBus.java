@@ -3,6 +3,7 @@ package io.ribbit.collector.event;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.ribbit.codec.text.Hex;
 import io.ribbit.collector.config.EventSinkConfig;
 import io.ribbit.collector.output.MessageJson;
@@ -45,6 +46,7 @@ public final class EventBus implements AutoCloseable {
     private final Set<Throttled> paused = ConcurrentHashMap.newKeySet();
     private final List<EventSink> sinks;
     private final String host;
+    private final SerializedString hostJson;
     private final long highWatermark;
     private final long lowWatermark;
     private final Thread writer;
@@ -64,6 +66,7 @@ public final class EventBus implements AutoCloseable {
 
     public EventBus(String host, List<EventSink> sinks, long highWatermark) {
         this.host = host;
+        this.hostJson = new SerializedString(host);
         this.sinks = List.copyOf(sinks);
         this.highWatermark = highWatermark;
         this.lowWatermark = highWatermark / 2;
@@ -270,14 +273,20 @@ public final class EventBus implements AutoCloseable {
     private void serialize(JsonGenerator g, LineBuffer out, MessageJson json, Event e, boolean raw)
             throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", "ris_message");
-        g.writeObjectFieldStart("data");
-        g.writeFieldName("timestamp");
+        g.writeFieldName(TYPE);
+        g.writeString(RIS_MESSAGE);
+        g.writeFieldName(DATA);
+        g.writeStartObject();
+        g.writeFieldName(TIMESTAMP);
         writeSeconds(g, e.timeMicros());
-        g.writeStringField("peer", e.peer());
-        g.writeStringField("peer_asn", Long.toString(e.peerAs()));
-        g.writeStringField("id", e.peer() + "-" + Long.toHexString(e.seq()));
-        g.writeStringField("host", host);
+        g.writeFieldName(PEER);
+        g.writeString(e.peer());
+        g.writeFieldName(PEER_ASN);
+        g.writeString(Long.toString(e.peerAs()));
+        g.writeFieldName(ID);
+        g.writeString(e.peer() + "-" + Long.toHexString(e.seq()));
+        g.writeFieldName(HOST);
+        g.writeString(hostJson);
         if (e.message() != null) {
             json.writeFields(g, e.message(), e.direction());
         } else {
@@ -301,6 +310,16 @@ public final class EventBus implements AutoCloseable {
         g.flush();
         out.write('\n');
     }
+
+    // The envelope's names, and the host, quoted and encoded once (see MessageJson).
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString RIS_MESSAGE = new SerializedString("ris_message");
+    private static final SerializedString DATA = new SerializedString("data");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString PEER = new SerializedString("peer");
+    private static final SerializedString PEER_ASN = new SerializedString("peer_asn");
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString HOST = new SerializedString("host");
 
     private final char[] seconds = new char[32];
 

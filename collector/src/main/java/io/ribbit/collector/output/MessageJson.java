@@ -1,6 +1,8 @@
 package io.ribbit.collector.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.ribbit.codec.attr.AsPath;
 import io.ribbit.codec.attr.AttributeCode;
 import io.ribbit.codec.attr.AttributeDescriptor;
@@ -37,6 +39,29 @@ import java.util.List;
  * <p>Not thread-safe: one per writer thread (it reuses a scratch buffer).
  */
 public final class MessageJson {
+    // Names and values written for every UPDATE, quoted and encoded once (Jackson writes a
+    // SerializableString's bytes as they are, instead of checking each character for escapes).
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString UPDATE = new SerializedString("UPDATE");
+    private static final SerializedString ANNOUNCEMENTS = new SerializedString("announcements");
+    private static final SerializedString WITHDRAWALS = new SerializedString("withdrawals");
+    private static final SerializedString AFI_SAFI = new SerializedString("afi_safi");
+    private static final SerializedString NEXT_HOP = new SerializedString("next_hop");
+    private static final SerializedString PREFIXES = new SerializedString("prefixes");
+    private static final SerializedString PATH = new SerializedString("path");
+    private static final SerializedString IPV4_UNICAST = new SerializedString(AfiSafi.IPV4_UNICAST.name());
+    /** The JSON name of each path attribute, by type code ({@link AttributeDescriptor#name}). */
+    private static final SerializedString[] ATTRIBUTE_NAMES = new SerializedString[256];
+
+    static {
+        for (int code = 0; code < ATTRIBUTE_NAMES.length; code++) {
+            AttributeDescriptor d = AttributeTable.get(code);
+            if (d != null) {
+                ATTRIBUTE_NAMES[code] = new SerializedString(d.name());
+            }
+        }
+    }
+
     private final StringBuilder scratch = new StringBuilder(64);
     private final JsonFieldWriter fields = new JsonFieldWriter(null);
     private char[] chars = new char[64];
@@ -44,7 +69,8 @@ public final class MessageJson {
     /** Writes {@code "type": …} and every field of {@code m}. */
     public void writeFields(JsonGenerator g, BgpMessage m, String direction) throws IOException {
         if (m instanceof UpdateMessage u) {
-            g.writeStringField("type", "UPDATE");
+            g.writeFieldName(TYPE);
+            g.writeString(UPDATE);
             writeUpdate(g, u);
         } else if (m instanceof OpenMessage o) {
             g.writeStringField("type", "OPEN");
@@ -80,12 +106,15 @@ public final class MessageJson {
         PathAttributes attrs = u.attributes();
         writeAttributes(g, attrs);
         // announcements: IPv4 NLRI with NEXT_HOP, then MP_REACH_NLRI
-        g.writeArrayFieldStart("announcements");
+        g.writeFieldName(ANNOUNCEMENTS);
+        g.writeStartArray();
         if (!u.nlri().isEmpty()) {
             g.writeStartObject();
-            g.writeStringField("afi_safi", AfiSafi.IPV4_UNICAST.name());
+            g.writeFieldName(AFI_SAFI);
+            g.writeString(IPV4_UNICAST);
             if (attrs.nextHop() != null) {
-                g.writeStringField("next_hop", attrs.nextHop().text());
+                g.writeFieldName(NEXT_HOP);
+                g.writeString(attrs.nextHop().text());
             }
             writePrefixes(g, u.nlri());
             g.writeEndObject();
@@ -101,7 +130,8 @@ public final class MessageJson {
         g.writeEndArray();
         // withdrawals: the RIS flat list, then per family with path ids
         MpUnreachNlri unreach = u.mpUnreach();
-        g.writeArrayFieldStart("withdrawals");
+        g.writeFieldName(WITHDRAWALS);
+        g.writeStartArray();
         writePrefixStrings(g, u.withdrawn());
         if (unreach != null && unreach.nlri() instanceof PrefixList p) {
             writePrefixStrings(g, p);
@@ -158,7 +188,7 @@ public final class MessageJson {
         w.generator(g);
         AsPath path = attrs.asPath();
         if (path != null) {
-            g.writeFieldName("path");
+            g.writeFieldName(PATH);
             path.format(w);
             if (path.hasConfederationSegments()) {
                 g.writeFieldName("confed_path");
@@ -178,8 +208,12 @@ public final class MessageJson {
                     if (a instanceof UnknownAttribute) {
                         unknown = true;
                     } else {
-                        AttributeDescriptor d = AttributeTable.get(code);
-                        g.writeFieldName(d.name());
+                        SerializableString name = ATTRIBUTE_NAMES[code];
+                        if (name != null) {
+                            g.writeFieldName(name);
+                        } else {
+                            g.writeFieldName(AttributeTable.get(code).name());
+                        }
                         a.format(w);
                         if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
                             g.writeFieldName("community_names");
@@ -211,7 +245,8 @@ public final class MessageJson {
 
     /** {@code prefixes}, and parallel {@code path_ids}, {@code labels}, {@code rd} when present. */
     private void writePrefixes(JsonGenerator g, PrefixList p) throws IOException {
-        g.writeArrayFieldStart("prefixes");
+        g.writeFieldName(PREFIXES);
+        g.writeStartArray();
         writePrefixStrings(g, p);
         g.writeEndArray();
         if (p.hasPathIds()) {

@@ -461,7 +461,8 @@ public final class Peer implements EventBus.Throttled {
 
     /** Counts an UPDATE's failed import checks per check and action (cheap: no per-prefix objects). */
     private void countTags(ImportChecks.Tags tags) {
-        long[] perCheck = tags.counts();
+        long[] perCheck = tagCounts;
+        tags.counts(perCheck);
         for (int c = 0; c < CHECKS.length; c++) {
             if (perCheck[c] > 0) {
                 int reject = tags.bound().rejects(CHECKS[c].bit()) ? 1 : 0;
@@ -477,6 +478,8 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private static final ImportCheck[] CHECKS = ImportCheck.values();
+    /** {@link #countTags}'s per-check counts (peer loop only). */
+    private final long[] tagCounts = new long[CHECKS.length];
     /** Per check and action (tag, reject): looked up once, not per tagged UPDATE (peer loop only). */
     private final Counter[][] importCounters = new Counter[CHECKS.length][2];
 
