@@ -188,7 +188,7 @@ public final class Daemon implements AutoCloseable {
                     httpAddress.getHostString(), httpAddress.getPort());
         }
         if (config.warmup() > 0) {
-            Warmup.run(config.warmup(), config.name());
+            Warmup.run(config.warmup(), config);
         }
         peers.start();
         ready = true;

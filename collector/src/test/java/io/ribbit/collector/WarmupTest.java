@@ -1,43 +1,53 @@
 package io.ribbit.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.ribbit.codec.SessionOptions;
-import io.ribbit.codec.attr.UpdateDecodeContext;
-import io.ribbit.codec.message.MessageCodec;
-import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.collector.config.ConfigLoader;
+import io.ribbit.collector.config.RibbitConfig;
+import io.ribbit.rib.AttributeStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The JIT warm-up runs the real ingest path on throwaway objects, bounded in time, and leaks nothing. */
+/** The JIT warm-up runs the real ingest path into a throwaway daemon on loopback, bounded in time, and leaves nothing. */
 class WarmupTest {
     @Test
-    @Timeout(60)
-    void runsTheSyntheticTableThroughThePipeline() {
-        long updates = Warmup.run(0.2, "test");
-        assertTrue(updates >= 20_000, "at least one pass of 20,000 UPDATEs, got " + updates);
+    @Timeout(120)
+    void runsARealSessionIntoAThrowawayDaemonAndLeavesNothing() throws Exception {
+        RibbitConfig real = ConfigLoader.parse("""
+                name: w
+                router-id: 192.0.2.1
+                local-as: 64512
+                loc-rib:
+                  enabled: true
+                events:
+                  - type: stdout
+                """, "w.yaml");
+        long setsBefore = AttributeStore.shared().size();
+        long prefixes = Warmup.run(8, real);
+        assertTrue(prefixes >= Warmup.IPV4 + Warmup.IPV6,
+                "at least the whole table over the session, got " + prefixes);
+        assertEquals(setsBefore, AttributeStore.shared().size(), "the warm-up's sets are released");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertFalse(t.getName().startsWith("ribbit-blast") || t.getName().startsWith("ribbit-loc-rib"),
+                    "still running: " + t.getName());
+        }
     }
 
     @Test
-    void theSyntheticStreamIsValidBgp() {
-        ByteBuf s = Warmup.stream(500, 1);
-        try {
-            UpdateDecodeContext ctx = new UpdateDecodeContext();
-            int n = 0;
-            for (int idx = 0; idx < s.writerIndex(); n++) {
-                int len = s.getUnsignedShort(idx + 16);
-                UpdateMessage u = (UpdateMessage) MessageCodec.decode(s.slice(idx, len), SessionOptions.AS4, ctx);
-                assertTrue(u.problems().isEmpty(), u.problems().toString());
-                assertTrue(u.nlri().size() >= 1);
-                idx += len;
-            }
-            assertEquals(500, n);
-        } finally {
-            s.release();
-        }
+    void theThrowawayConfigurationStaysOnLoopbackAndFollowsTheRealOne() throws Exception {
+        RibbitConfig plain = ConfigLoader.parse("name: w\nrouter-id: 192.0.2.1\nlocal-as: 64512\n", "a.yaml");
+        RibbitConfig c = ConfigLoader.parse(Warmup.config(plain), "warm-up");
+        assertEquals("w-warm-up", c.name());
+        assertEquals("127.0.0.1:0", c.listen().get(0).toString());
+        assertNull(c.http());
+        assertEquals(1, c.neighbors().size());
+        assertEquals("127.0.0.1", c.neighbors().get(0).address().getHostAddress());
+        assertFalse(c.locRib().enabled());
+        assertTrue(c.events().isEmpty());
+        assertEquals(0, c.warmup(), "no warm-up of the warm-up");
     }
 
     @Test

@@ -191,18 +191,23 @@ public final class Blast implements AutoCloseable {
             picked.forEach(g -> changes.add(Change.announce(g)));
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             List<EncodedStream> streams = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) {
-                int idx = i;
-                BlastSession s = sessions.get(i);
-                if (s.error() != null) {
-                    continue;
+            try {
+                for (int i = 0; i < sessions.size(); i++) {
+                    int idx = i;
+                    BlastSession s = sessions.get(i);
+                    if (s.error() != null) {
+                        continue;
+                    }
+                    EncodedStream stream = new StreamEncoder(s.params()).encode(changes, false, alloc);
+                    streams.add(stream);
+                    sent.add(s.send(stream, options.pace())
+                            .thenAccept(r -> churnResults[idx] = churnResults[idx].plus(r)));
                 }
-                EncodedStream stream = new StreamEncoder(s.params()).encode(changes, false, alloc);
-                streams.add(stream);
-                sent.add(s.send(stream, options.pace()).thenAccept(r -> churnResults[idx] = churnResults[idx].plus(r)));
+                awaitQuietly(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
+            } finally {
+                // Also when closed mid-wave (awaitQuietly throws): the slices in flight hold their own references.
+                streams.forEach(EncodedStream::release);
             }
-            awaitQuietly(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
-            streams.forEach(EncodedStream::release);
             wavesSent = wave;
             long n = picked.stream().mapToLong(RouteGroup::size).sum();
             log.accept(String.format("churn wave %d of %d: %,d prefixes withdrawn and re-announced per session", wave,
