@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -33,6 +34,8 @@ final class Warmup {
     /** The table: IPv4 and IPv6 prefixes of the feeder's model. */
     static final int IPV4 = 200_000;
     static final int IPV6 = 20_000;
+    /** How long past its time the warm-up may wait for the first whole table. */
+    static final int FIRST_TABLE_GRACE_SECONDS = 60;
 
     private Warmup() {
     }
@@ -57,9 +60,15 @@ final class Warmup {
             BlastOptions o = BlastOptions.active(target,
                     List.of(SessionParams.feederStyle(0, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))))
                     .withChurn(50, 1_000, Duration.ofMillis(50));
+            long whole = table.announcedPrefixes();
+            long limit = deadline + TimeUnit.SECONDS.toNanos(FIRST_TABLE_GRACE_SECONDS);
             try (Blast b = new Blast(o, table, line -> LOG.debug("warm-up blast: {}", line))) {
                 b.start();
-                while (System.nanoTime() < deadline) {
+                // Until the time is up, and at least until the whole table is in once (bounded):
+                // a warm-up that ends before the first table would have warmed half the path.
+                long now;
+                while ((now = System.nanoTime()) < deadline
+                        || peer.meters().prefixesAnnounced.count() < whole && now < limit) {
                     Thread.sleep(20);
                 }
                 taken = (long) peer.meters().prefixesAnnounced.count();

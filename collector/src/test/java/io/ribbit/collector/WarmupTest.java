@@ -26,7 +26,8 @@ class WarmupTest {
                   - type: stdout
                 """, "w.yaml");
         long setsBefore = AttributeStore.shared().size();
-        long prefixes = Warmup.run(8, real);
+        // Shorter than the table takes: the warm-up still waits for the whole table once.
+        long prefixes = Warmup.run(0.5, real);
         assertTrue(prefixes >= Warmup.IPV4 + Warmup.IPV6,
                 "at least the whole table over the session, got " + prefixes);
         assertEquals(setsBefore, AttributeStore.shared().size(), "the warm-up's sets are released");

@@ -34,7 +34,8 @@ import java.util.Arrays;
  * vol. 3, 6.4 Algorithm R): no tombstones, so probe runs stay as short as the load allows (at
  * most 3/4; past that the table doubles while smaller than a page and grows by half beyond, so a
  * large table's load stays between 1/2 and 3/4; it shrinks below 1/8). The capacity need not be
- * a power of two: a hash's home slot is its high bits scaled to the capacity. Keys are primitive, in parallel
+ * a power of two: a hash's home slot is its high bits, after a multiplier of the capacity's own,
+ * scaled to the capacity ({@link #homeOf}). Keys are primitive, in parallel
  * arrays: IPv4 is one {@code long} (the prefix and length packed as
  * {@link io.ribbit.codec.nlri.PrefixList#packIpv4}); IPv6 two {@code long}s plus a length
  * {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
@@ -161,7 +162,7 @@ public final class PrefixTable {
          * range reduction), so the capacity need not be a power of two.
          */
         int home(int hash) {
-            return (int) ((((hash * multiplier) & 0xFFFFFFFFL) * capacity) >>> 32);
+            return PrefixTable.home(hash, multiplier, capacity);
         }
 
         /** The slot after {@code p}, cyclically. */
@@ -400,7 +401,11 @@ public final class PrefixTable {
      * range is spread over the new table.
      */
     static int homeOf(int hash, int capacity) {
-        return (int) ((((hash * multiplier(capacity)) & 0xFFFFFFFFL) * capacity) >>> 32);
+        return home(hash, multiplier(capacity), capacity);
+    }
+
+    private static int home(int hash, int multiplier, int capacity) {
+        return (int) ((((hash * multiplier) & 0xFFFFFFFFL) * capacity) >>> 32);
     }
 
     /** An odd multiplier for tables of {@code capacity} slots (MurmurHash3's finalizer of it). */

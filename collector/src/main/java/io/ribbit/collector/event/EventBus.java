@@ -273,7 +273,7 @@ public final class EventBus implements AutoCloseable {
     private void serialize(JsonGenerator g, LineBuffer out, MessageJson json, Event e, boolean raw)
             throws IOException {
         g.writeStartObject();
-        g.writeFieldName(TYPE);
+        g.writeFieldName(MessageJson.TYPE);
         g.writeString(RIS_MESSAGE);
         g.writeFieldName(DATA);
         g.writeStartObject();
@@ -312,7 +312,6 @@ public final class EventBus implements AutoCloseable {
     }
 
     // The envelope's names, and the host, quoted and encoded once (see MessageJson).
-    private static final SerializedString TYPE = new SerializedString("type");
     private static final SerializedString RIS_MESSAGE = new SerializedString("ris_message");
     private static final SerializedString DATA = new SerializedString("data");
     private static final SerializedString TIMESTAMP = new SerializedString("timestamp");

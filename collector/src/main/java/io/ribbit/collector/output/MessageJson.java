@@ -1,7 +1,6 @@
 package io.ribbit.collector.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.ribbit.codec.attr.AsPath;
 import io.ribbit.codec.attr.AttributeCode;
@@ -41,7 +40,8 @@ import java.util.List;
 public final class MessageJson {
     // Names and values written for every UPDATE, quoted and encoded once (Jackson writes a
     // SerializableString's bytes as they are, instead of checking each character for escapes).
-    private static final SerializedString TYPE = new SerializedString("type");
+    /** {@code "type"}, also the event envelope's first field. */
+    public static final SerializedString TYPE = new SerializedString("type");
     private static final SerializedString UPDATE = new SerializedString("UPDATE");
     private static final SerializedString ANNOUNCEMENTS = new SerializedString("announcements");
     private static final SerializedString WITHDRAWALS = new SerializedString("withdrawals");
@@ -208,12 +208,7 @@ public final class MessageJson {
                     if (a instanceof UnknownAttribute) {
                         unknown = true;
                     } else {
-                        SerializableString name = ATTRIBUTE_NAMES[code];
-                        if (name != null) {
-                            g.writeFieldName(name);
-                        } else {
-                            g.writeFieldName(AttributeTable.get(code).name());
-                        }
+                        g.writeFieldName(ATTRIBUTE_NAMES[code]);
                         a.format(w);
                         if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
                             g.writeFieldName("community_names");
