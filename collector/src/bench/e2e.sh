@@ -159,7 +159,7 @@ table() {
   local peers=$1 total=$(($1 * V4)) host=127.0.0.1
   [ "$RECV" = bird ] && host=$BIRD_HOST
   start_$RECV "$peers"
-  local heap0 cpu0; heap0=$(heap_$RECV); cpu0=$(cpu_s "$RPID")
+  local heap0 cpu0 rss0; heap0=$(heap_$RECV); cpu0=$(cpu_s "$RPID"); rss0=$(rss_kb "$RPID")
   [ -n "${THREADS:-}" ] && [ "$RECV" = ribbit ] && thread_cpu "$RPID" > "$WORK/threads0-$TAG.txt"
   python3 "$FEEDER" feed --host $host --port $PORT --peers "$peers" --v4 "$V4" --duration 0 \
     --report "$WORK/feed-$TAG.json" > "$WORK/feeder-$TAG.log" 2>&1 &
@@ -177,8 +177,8 @@ table() {
   for _ in $(seq 50); do [ -s "$WORK/feed-$TAG.json" ] && break; sleep 0.1; done
   local first; first=$(python3 -c "import json,sys; print(min(s['first_update_sent'] for s in json.load(open(sys.argv[1]))['sessions']))" "$WORK/feed-$TAG.json")
   local gc="- - -"; [ "$RECV" = ribbit ] && gc=$(gc_pauses "$GCLOG" "$gclines")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$end" "$first")" \
-    "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" "" >> "$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$end" "$first")" \
+    "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" "$rss0" "" >> "$RESULTS"
   kill "$fpid" "$RPID" 2>/dev/null || true; wait "$fpid" "$RPID" 2>/dev/null || true
 }
 
@@ -187,7 +187,7 @@ churn() {
   local peers=4 total=$((4 * V4)) host=127.0.0.1 waves=$(( (CHURN_SECONDS + CHURN_INTERVAL - 1) / CHURN_INTERVAL ))
   [ "$RECV" = bird ] && host=$BIRD_HOST
   start_$RECV "$peers"
-  local heap0; heap0=$(heap_$RECV)
+  local heap0 rss0; heap0=$(heap_$RECV); rss0=$(rss_kb "$RPID")
   java -jar "$JAR" blast --host $host --port $PORT --sessions $peers --v4 "$V4" --churn "$CHURN_PERCENT" \
     --waves "$waves" --interval "$CHURN_INTERVAL" --hold 90 --duration $((CHURN_SECONDS + 3600)) --json \
     > "$WORK/blast-$TAG.json" 2> "$WORK/blast-$TAG.log" &
@@ -215,8 +215,8 @@ churn() {
   fi
   # ingest = table load from the first route; extra = waves, churn prefixes (withdrawn + re-announced)/s at the receiver, RSS per wave, churn CPU
   local ops=$((2 * peers * cum))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$loaded" "$start")" \
-    "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$loaded" "$start")" \
+    "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" "$rss0" \
     "waves=$waves ops=$ops churn_s=$(sub "$churn1" "$churn0") churn_cpu=$(sub "$cpu" "$cpuc0") rss_mib=$(IFS=,; echo "${rss[*]}")" >> "$RESULTS"
   kill "$bpid" "$RPID" 2>/dev/null || true; wait "$bpid" "$RPID" 2>/dev/null || true
 }
@@ -245,18 +245,19 @@ python3 - "$RESULTS" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 def mib(b): return f"{int(b) / 1048576:,.0f}"
-print("| scenario | receiver | routes | ingest s | prefixes/s | peak RSS MiB | heap after full GC MiB | bytes/route | CPU s | GC pauses (n, p99 ms, max ms) |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| scenario | receiver | routes | ingest s | prefixes/s | peak RSS MiB | RSS growth B/route | heap after full GC MiB | bytes/route | CPU s | GC pauses (n, p99 ms, max ms) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 res = {}
-for scen, recv, routes, t, hwm, heap0, heap, cpu, gc, extra in rows:
+for scen, recv, routes, t, hwm, heap0, heap, cpu, gc, rss0, extra in rows:
     routes, t = int(routes), float(t)
     bpr = (int(heap) - int(heap0)) / routes
-    res[(scen, recv)] = dict(t=t, pps=routes / t, rss=int(hwm) * 1024, heap=int(heap), bpr=bpr, cpu=float(cpu))
+    rpr = (int(hwm) - int(rss0)) * 1024 / routes
+    res[(scen, recv)] = dict(t=t, pps=routes / t, rss=int(hwm) * 1024, rpr=rpr, heap=int(heap), bpr=bpr, cpu=float(cpu))
     n, p99, mx = gc.split()
     gct = "-" if n == "-" else f"{n}, {p99}, {mx}"
     what = "table load, from the first route" if scen == "churn" else "from the first UPDATE sent"
-    print(f"| {scen} | {recv} | {routes:,} | {t:.2f} | {routes / t:,.0f} | {mib(int(hwm) * 1024)} | {mib(heap)} | {bpr:.0f} | {float(cpu):.1f} | {gct} |")
-for scen, recv, routes, t, hwm, heap0, heap, cpu, gc, extra in rows:
+    print(f"| {scen} | {recv} | {routes:,} | {t:.2f} | {routes / t:,.0f} | {mib(int(hwm) * 1024)} | {rpr:.0f} | {mib(heap)} | {bpr:.0f} | {float(cpu):.1f} | {gct} |")
+for scen, recv, routes, t, hwm, heap0, heap, cpu, gc, rss0, extra in rows:
     if extra:
         kv = dict(x.split("=", 1) for x in extra.split())
         n, p99, mx = gc.split()
@@ -266,9 +267,9 @@ for scen, recv, routes, t, hwm, heap0, heap, cpu, gc, extra in rows:
 ratios = [(s, res[(s, "ribbit")], res[(s, "bird")]) for s in dict.fromkeys(r[0] for r in rows)
           if (s, "ribbit") in res and (s, "bird") in res]
 if ratios:
-    print("\n| scenario | Ribbit/BIRD ingest s | prefixes/s | peak RSS | heap (BIRD: show memory) | bytes/route | CPU s |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| scenario | Ribbit/BIRD ingest s | prefixes/s | peak RSS | RSS growth | heap (BIRD: show memory) | bytes/route | CPU s |")
+    print("|---|---|---|---|---|---|---|---|")
     for s, r, b in ratios:
         q = lambda k: f"{r[k] / b[k]:.2f}" if b[k] else "-"
-        print(f"| {s} | {q('t')} | {q('pps')} | {q('rss')} | {q('heap')} | {q('bpr')} | {q('cpu')} |")
+        print(f"| {s} | {q('t')} | {q('pps')} | {q('rss')} | {q('rpr')} | {q('heap')} | {q('bpr')} | {q('cpu')} |")
 PY

@@ -1,6 +1,7 @@
 package io.ribbit.rib;
 
 import io.ribbit.codec.nlri.AfiSafi;
+import io.ribbit.codec.nlri.PrefixList;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -36,13 +37,14 @@ import java.util.Arrays;
  * large table's load stays between 1/2 and 3/4; it shrinks below 1/8). The capacity need not be
  * a power of two: a hash's home slot is its high bits, after a multiplier of the capacity's own,
  * scaled to the capacity ({@link #homeOf}). Keys are primitive, in parallel
- * arrays: IPv4 is one {@code long} (the prefix and length packed as
- * {@link io.ribbit.codec.nlri.PrefixList#packIpv4}); IPv6 two {@code long}s plus a length
- * {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
+ * arrays: IPv4 is an {@code int} address plus a length {@code byte} (the API takes and gives them
+ * packed in one {@code long}, {@link PrefixList#packIpv4}; the length is read only when the
+ * address matches, so a probe touches the values and addresses); IPv6 two {@code long}s plus a
+ * length {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
  * is part of the key); the route distinguisher a {@code long[]} only for VPN families (RFC 4364
  * §4.3.4); labels an {@code int[]} only for labeled families (RFC 8277). Values are references in
  * an {@code AttributeSet[]}. Stale marks are a {@code byte[]} allocated while routes are stale.
- * An IPv4 unicast route costs 12 bytes per slot, no object of its own. Each array is paged
+ * An IPv4 unicast route costs 9 bytes per slot (12 with a {@code long} key), no object of its own. Each array is paged
  * ({@link #PAGE} slots per page) so none is a G1 humongous object.
  *
  * <p><b>Publication.</b> The writer writes a new entry's key (and labels) with plain stores,
@@ -108,11 +110,13 @@ public final class PrefixTable {
         final int stripeShift;
         final int stripes;
         final int pageSize;
-        /** IPv4: the packed prefix; IPv6: the high 64 bits. */
+        /** IPv6: the high 64 bits, else null. */
         final long[][] keys;
         /** IPv6: the low 64 bits, else null. */
         final long[][] lows;
-        /** IPv6 prefix lengths, else null. */
+        /** IPv4: the prefix's address, else null. */
+        final int[][] addresses;
+        /** Prefix lengths. */
         final byte[][] lengths;
         /** ADD-PATH path ids, else null (every id 0). */
         final int[][] pathIds;
@@ -142,9 +146,10 @@ public final class PrefixTable {
             this.stripes = stripes;
             this.pageSize = Math.min(capacity, PAGE);
             int pages = capacity / pageSize;
-            this.keys = new long[pages][pageSize];
+            this.keys = ipv6 ? new long[pages][pageSize] : null;
             this.lows = ipv6 ? new long[pages][pageSize] : null;
-            this.lengths = ipv6 ? new byte[pages][pageSize] : null;
+            this.addresses = ipv6 ? null : new int[pages][pageSize];
+            this.lengths = new byte[pages][pageSize];
             this.pathIds = addPath ? new int[pages][pageSize] : null;
             this.rds = vpn ? new long[pages][pageSize] : null;
             this.labels = labeled ? new int[pages][pageSize] : null;
@@ -208,8 +213,14 @@ public final class PrefixTable {
             VALUE.setRelease(values[p >>> PAGE_SHIFT], p & PAGE_MASK, v);
         }
 
+        /** IPv6: the high 64 bits; IPv4: the packed prefix ({@link PrefixList#packIpv4}). */
         long key(int p) {
-            return keys[p >>> PAGE_SHIFT][p & PAGE_MASK];
+            return keys != null ? keys[p >>> PAGE_SHIFT][p & PAGE_MASK]
+                    : PrefixList.packIpv4(address(p), length(p));
+        }
+
+        int address(int p) {
+            return addresses[p >>> PAGE_SHIFT][p & PAGE_MASK];
         }
 
         long low(int p) {
@@ -250,10 +261,13 @@ public final class PrefixTable {
         void key(int p, long high, long low, int length, int pathId, long rd) {
             int g = p >>> PAGE_SHIFT;
             int o = p & PAGE_MASK;
-            keys[g][o] = high;
-            if (lows != null) {
+            if (keys != null) {
+                keys[g][o] = high;
                 lows[g][o] = low;
                 lengths[g][o] = (byte) length;
+            } else {
+                addresses[g][o] = PrefixList.ipv4Address(high);
+                lengths[g][o] = (byte) PrefixList.ipv4Length(high);
             }
             if (pathIds != null) {
                 pathIds[g][o] = pathId;
@@ -429,10 +443,18 @@ public final class PrefixTable {
     }
 
     private boolean matches(Slots s, int p, long high, long low, int length, int pathId, long rd) {
-        if (s.key(p) != high || ipv6 && (s.low(p) != low || s.length(p) != length)) {
-            return false;
+        return sameKey(s, p, high, low, length) && s.pathId(p) == pathId && s.rd(p) == rd;
+    }
+
+    /**
+     * Whether slot {@code p} holds the prefix (path id and RD aside). IPv4 compares the address
+     * first: the length is another array, read only when the address is the same.
+     */
+    private boolean sameKey(Slots s, int p, long high, long low, int length) {
+        if (ipv6) {
+            return s.key(p) == high && s.low(p) == low && s.length(p) == length;
         }
-        return s.pathId(p) == pathId && s.rd(p) == rd;
+        return s.address(p) == PrefixList.ipv4Address(high) && s.length(p) == PrefixList.ipv4Length(high);
     }
 
     // ------------------------------------------------------------------ readers
@@ -604,7 +626,7 @@ public final class PrefixTable {
                 if (v == null) {
                     break;
                 }
-                if (s.key(p) == high && (!ipv6 || s.low(p) == low && s.length(p) == length) && s.rd(p) == rd) {
+                if (sameKey(s, p, high, low, length) && s.rd(p) == rd) {
                     out.add(s.pathId(p), v, s.staleAt(p));
                 }
             }
@@ -921,11 +943,13 @@ public final class PrefixTable {
         int ao = q & PAGE_MASK;
         int bg = p >>> PAGE_SHIFT;
         int bo = p & PAGE_MASK;
-        b.keys[bg][bo] = a.keys[ag][ao];
-        if (b.lows != null) {
+        if (b.keys != null) {
+            b.keys[bg][bo] = a.keys[ag][ao];
             b.lows[bg][bo] = a.lows[ag][ao];
-            b.lengths[bg][bo] = a.lengths[ag][ao];
+        } else {
+            b.addresses[bg][bo] = a.addresses[ag][ao];
         }
+        b.lengths[bg][bo] = a.lengths[ag][ao];
         if (b.pathIds != null) {
             b.pathIds[bg][bo] = a.pathIds == null ? 0 : a.pathIds[ag][ao];
         }

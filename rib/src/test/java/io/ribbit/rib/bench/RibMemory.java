@@ -60,15 +60,16 @@ public final class RibMemory {
             routes += rib.size();
             PrefixTable t = rib.table(AfiSafi.IPV4_UNICAST);
             long cap = t.capacity();
-            // keys long[] + values AttributeSet[] (4-byte refs) + seqlock versions int[] (one per 128 slots), with array headers.
-            tableBytes += align(16 + 8 * cap) + align(16 + 4 * cap) + align(16 + 4 * Math.max(1, cap >> 7)) + 64;
+            // addresses int[] + lengths byte[] + values AttributeSet[] (4-byte refs) + seqlock versions int[] (one per
+            // 128 slots), with array headers.
+            tableBytes += align(16 + 4 * cap) + align(16 + cap) + align(16 + 4 * cap) + align(16 + 4 * Math.max(1, cap >> 7)) + 64;
         }
         long[] f = store.footprint(); // sets, content bytes, slots
         long sets = f[0];
         // Per set: the AttributeSet object (12 header + 4 ref + 4 hash + 4 count = 24) and its byte[] (16 + n, aligned).
         long setObjects = 24 * sets;
         long setArrays = 16 * sets + f[1] + 4 * sets; // alignment: ~4 bytes per array on average
-        long storeSlots = 4 * f[2] + 1024 * (24 + 16);
+        long storeSlots = 8 * f[2] + 1024 * (24 + 2 * 16); // a reference and a hash per slot
         long measured = after - before;
         System.out.printf("%d peer(s): %,d routes, %,d attribute sets (%.1f content bytes each), loaded in %.1f s%n",
                 peers, routes, sets, (double) f[1] / sets, loadNs / 1e9);
