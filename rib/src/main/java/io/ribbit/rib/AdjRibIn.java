@@ -248,9 +248,16 @@ public final class AdjRibIn {
         if (!t.read(key.high(), key.low(), key.length(), key.pathId(), key.rd(), c)) {
             return null;
         }
-        PathAttributes a = c.set().attributes();
-        return new Route(a, c.set().nextHop(a), c.labels(), c.stale() != PrefixTable.FRESH,
-                c.stale() == PrefixTable.LLGR_STALE);
+        return route(c.set(), c.stale(), c.labels());
+    }
+
+    /**
+     * The route an entry of a table stands for (decodes its attributes): for readers that walk
+     * {@link #table} themselves and decode only the entries they keep.
+     */
+    public static Route route(AttributeSet set, byte stale, int[] labels) {
+        PathAttributes a = set.attributes();
+        return new Route(a, set.nextHop(a), labels, stale != PrefixTable.FRESH, stale == PrefixTable.LLGR_STALE);
     }
 
     /** The table of a family, or null (primitive access for tools and benchmarks). */

@@ -2,6 +2,8 @@ package io.ribbit.collector.api;
 
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.rib.AdjRibIn;
+import io.ribbit.rib.AttributeSet;
+import io.ribbit.rib.PrefixTable;
 import io.ribbit.rib.Route;
 import io.ribbit.rib.RouteKey;
 import java.util.ArrayList;
@@ -9,19 +11,26 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
- * Ordered pages out of an unordered table: one pass of {@link AdjRibIn#forEach} keeps the
+ * Ordered pages out of an unordered table: one pass of {@link PrefixTable#forEach} keeps the
  * {@code n} smallest keys after a cursor. Candidates go into a buffer of 2n; when it is full a
  * quickselect keeps the n smallest and their largest becomes a threshold that later keys must
  * be below. O(table) expected time whatever order the table visits its keys in, O(n) memory,
  * and nothing shared with the writer.
  */
 final class RibScan {
-    /** A route and its key, as read during a scan. */
-    record Entry(RouteKey key, Route route) {
+    /**
+     * A route's key and its entry as read during a scan, not decoded: a pass keeps up to 2n of
+     * them, and a dump writes one page while the next pass runs, so decoding waits for
+     * {@link #route()}, when the route is written (a 1M-route dump then needs a few MB).
+     */
+    record Entry(RouteKey key, AttributeSet set, byte stale, int[] labels) {
+        /** The route (decodes its attributes). */
+        Route route() {
+            return AdjRibIn.route(set, stale, labels);
+        }
     }
 
     private static final Comparator<Entry> ORDER = (a, b) -> RouteCursor.ORDER.compare(a.key(), b.key());
@@ -39,14 +48,18 @@ final class RibScan {
      * says so (it is asked every {@value #CHECK_EVERY} keys): the response it was for is gone.
      */
     static List<Entry> after(AdjRibIn rib, AfiSafi family, RouteKey after, int n, BooleanSupplier cancelled) {
-        Smallest s = new Smallest(after, n, cancelled);
-        rib.forEach(family, s);
+        PrefixTable t = rib.table(family);
+        Smallest s = new Smallest(family, after, n, cancelled);
+        if (t != null) {
+            t.forEach(s);
+        }
         return s.result();
     }
 
     private static final int CHECK_EVERY = 4096;
 
-    private static final class Smallest implements BiConsumer<RouteKey, Route> {
+    private static final class Smallest implements PrefixTable.EntryVisitor {
+        private final AfiSafi family;
         private final RouteKey after;
         private final int n;
         private final BooleanSupplier cancelled;
@@ -56,7 +69,8 @@ final class RibScan {
         /** Once the buffer has been cut to n: keys at or above this cannot be among the n smallest. */
         private RouteKey threshold;
 
-        Smallest(RouteKey after, int n, BooleanSupplier cancelled) {
+        Smallest(AfiSafi family, RouteKey after, int n, BooleanSupplier cancelled) {
+            this.family = family;
             this.after = after;
             this.n = n;
             this.cancelled = cancelled;
@@ -64,14 +78,17 @@ final class RibScan {
         }
 
         @Override
-        public void accept(RouteKey k, Route r) {
+        public void visit(long high, long low, int length, int pathId, long rd, AttributeSet set, byte stale,
+                int[] labels) {
             if (++visited % CHECK_EVERY == 0 && cancelled.getAsBoolean()) {
                 throw new CancellationException("the response was closed");
             }
-            if (after != null && RouteCursor.ORDER.compare(k, after) <= 0
-                    || threshold != null && RouteCursor.ORDER.compare(k, threshold) >= 0) {
+            // Compared before anything is allocated: most keys of a pass are outside the page.
+            if (after != null && RouteCursor.compare(rd, high, low, length, pathId, after) <= 0
+                    || threshold != null && RouteCursor.compare(rd, high, low, length, pathId, threshold) >= 0) {
                 return;
             }
+            RouteKey k = new RouteKey(family, high, low, length, pathId, rd);
             if (size == buf.length) {
                 if (buf.length < 2 * n) {
                     buf = Arrays.copyOf(buf, (int) Math.min(2L * n, 2L * buf.length));
@@ -82,7 +99,7 @@ final class RibScan {
                     }
                 }
             }
-            buf[size++] = new Entry(k, r);
+            buf[size++] = new Entry(k, set, stale, labels);
         }
 
         /** Keeps the n smallest; the largest of them becomes the threshold. */

@@ -15,19 +15,22 @@ import java.util.Comparator;
  */
 final class RouteCursor {
     /** Key order: route distinguisher, then address, length and path id, all unsigned. */
-    static final Comparator<RouteKey> ORDER = (a, b) -> {
-        int c = Long.compareUnsigned(a.rd(), b.rd());
+    static final Comparator<RouteKey> ORDER = (a, b) -> compare(a.rd(), a.high(), a.low(), a.length(), a.pathId(), b);
+
+    /** {@link #ORDER} of the key made of these fields (same family) against {@code k}, without making it. */
+    static int compare(long rd, long high, long low, int length, int pathId, RouteKey k) {
+        int c = Long.compareUnsigned(rd, k.rd());
         if (c == 0) {
-            c = Long.compareUnsigned(a.high(), b.high());
+            c = Long.compareUnsigned(high, k.high());
         }
         if (c == 0) {
-            c = Long.compareUnsigned(a.low(), b.low());
+            c = Long.compareUnsigned(low, k.low());
         }
         if (c == 0) {
-            c = Integer.compare(a.length(), b.length());
+            c = Integer.compare(length, k.length());
         }
-        return c != 0 ? c : Integer.compareUnsigned(a.pathId(), b.pathId());
-    };
+        return c != 0 ? c : Integer.compareUnsigned(pathId, k.pathId());
+    }
 
     private static final byte VERSION = 1;
     private static final int SIZE = 1 + 2 + 1 + 8 + 8 + 1 + 4 + 8;

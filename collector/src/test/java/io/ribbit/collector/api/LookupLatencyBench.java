@@ -49,10 +49,14 @@ public final class LookupLatencyBench {
 
     /** Latencies of one phase, per kind, in nanoseconds. */
     private static final class Samples {
-        final long[][] ns = new long[KINDS.length][1 << 21];
+        /** Grown on demand up to 2^21 per kind, so the bench's own memory stays small (lean heaps). */
+        final long[][] ns = new long[KINDS.length][1 << 12];
         final int[] n = new int[KINDS.length];
 
         void add(int kind, long v) {
+            if (n[kind] == ns[kind].length && n[kind] < 1 << 21) {
+                ns[kind] = Arrays.copyOf(ns[kind], n[kind] * 2);
+            }
             if (n[kind] < ns[kind].length) {
                 ns[kind][n[kind]++] = v;
             }
@@ -251,8 +255,12 @@ public final class LookupLatencyBench {
         long bytes = 0;
         long objects = 0;
         byte[] buf = new byte[1 << 16];
+        String head = null;
         try (InputStream body = r.body()) {
             for (int k; (k = body.read(buf)) > 0; ) {
+                if (head == null) {
+                    head = new String(buf, 0, Math.min(k, 300), java.nio.charset.StandardCharsets.UTF_8);
+                }
                 bytes += k;
                 for (int i = 0; i < k; i++) {
                     if (buf[i] == '{') {
@@ -262,7 +270,7 @@ public final class LookupLatencyBench {
             }
         }
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("dump: HTTP " + r.statusCode());
+            throw new IllegalStateException("dump: HTTP " + r.statusCode() + ": " + head);
         }
         long nanos = System.nanoTime() - t;
         long peak = old == null ? 0 : old.getPeakUsage().getUsed();

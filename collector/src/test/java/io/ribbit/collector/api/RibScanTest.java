@@ -11,7 +11,6 @@ import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.codec.nlri.PrefixList;
 import io.ribbit.rib.AdjRibIn;
-import io.ribbit.rib.Route;
 import io.ribbit.rib.RouteKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +56,10 @@ class RibScanTest {
         List<RouteKey> paged = new ArrayList<>();
         RouteKey after = null;
         for (List<RibScan.Entry> page; !(page = RibScan.after(rib, AfiSafi.IPV4_UNICAST, after, 333)).isEmpty(); ) {
-            page.forEach(e -> paged.add(e.key()));
+            for (RibScan.Entry e : page) {
+                paged.add(e.key());
+                assertEquals(rib.get(e.key()), e.route(), "decoded when written, as the table has it");
+            }
             after = page.get(page.size() - 1).key();
         }
         assertEquals(sorted, paged);
@@ -78,7 +80,7 @@ class RibScanTest {
                     case 2 -> rnd.nextInt(5); // many equal keys
                     default -> rnd.nextInt();
                 };
-                a[i] = new RibScan.Entry(new RouteKey(AfiSafi.IPV4_UNICAST, v & 0xffffffffL, 0, 24, 0, 0), (Route) null);
+                a[i] = new RibScan.Entry(new RouteKey(AfiSafi.IPV4_UNICAST, v & 0xffffffffL, 0, 24, 0, 0), null, (byte) 0, null);
             }
             RibScan.Entry[] reference = a.clone();
             Arrays.sort(reference, (x, y) -> RouteCursor.ORDER.compare(x.key(), y.key()));
