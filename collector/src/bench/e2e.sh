@@ -9,7 +9,8 @@
 #          addresses and ASes, its own synthetic table of the same model).
 # Completion comes from the receiver's own counters, polled every 100 ms (Ribbit: /metrics,
 # ribbit_rib_routes and the prefix counters; BIRD: `birdc show protocols all`). Prints one table
-# (ingest s, prefixes/s, peak RSS, heap after full GC, bytes/route, CPU s, GC pauses) and the
+# (ingest s, prefixes/s, peak RSS, RSS growth per route (peak minus before the feed: the issue's
+# memory measure), heap after full GC, bytes/route, CPU s, GC pauses) and the
 # Ribbit/BIRD ratios; churn adds the RSS after each wave.
 #
 # Usage: collector/src/bench/e2e.sh [--smoke] [--v4 N] [--scenarios s1,s2,churn] [--receivers ribbit,bird] [--events]
