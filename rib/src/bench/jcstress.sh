@@ -12,4 +12,8 @@ cd "$(dirname "$0")/../../.."
 CP="$PWD/rib/target/test-classes:$PWD/rib/target/classes:$(cat rib/target/bench.classpath)"
 mkdir -p rib/target/jcstress-full
 cd rib/target/jcstress-full
-exec java -cp "$CP" io.ribbit.rib.StressRunner -m default -t 'io.ribbit.rib.' -r results "$@"
+# jcstress takes each option once: the defaults below only where the arguments do not set them.
+DEFAULTS=()
+[[ " $* " == *" -m "* ]] || DEFAULTS+=(-m default)
+[[ " $* " == *" -t "* ]] || DEFAULTS+=(-t 'io.ribbit.rib.')
+exec java -cp "$CP" io.ribbit.rib.StressRunner "${DEFAULTS[@]}" -r results "$@"
