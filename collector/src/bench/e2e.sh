@@ -22,7 +22,9 @@
 # Heap after full GC: Ribbit `jcmd GC.run` + `GC.heap_info` (used heap, minus the same before the feed);
 # BIRD `birdc show memory` (Total, minus before). GC pauses: Ribbit's -Xlog:gc, up to completion.
 # Loopback addresses and unprivileged ports only; every process started here is stopped on exit.
-set -euo pipefail
+set -Eeuo pipefail
+# A failing step stops the run; say which (a run once ended silently between scenarios).
+trap 'echo "e2e.sh: stopped at line $LINENO: $BASH_COMMAND (status $?)" >&2' ERR
 cd "$(dirname "$0")/../../.."
 V4=1000000; SCENARIOS=s1,s2,churn; RECEIVERS=ribbit,bird; EVENTS=no; SMOKE=no
 while [ $# -gt 0 ]; do
@@ -112,7 +114,8 @@ counters_bird() {
 }
 # heap_RECEIVER: bytes in use after a full GC (Ribbit), or BIRD's own total (`show memory`).
 heap_ribbit() {
-  timeout 60 jcmd "$RPID" GC.run >/dev/null
+  # The attach can fail while the JVM is busy starting up; one retry.
+  timeout 60 jcmd "$RPID" GC.run >/dev/null || { sleep 1; timeout 60 jcmd "$RPID" GC.run >/dev/null; }
   # The heap's "used" figures: one line for G1 and ZGC, young + old for Parallel and Serial;
   # Metaspace and class space are not heap.
   timeout 30 jcmd "$RPID" GC.heap_info | awk '!/Metaspace|class space/ && match($0, /used [0-9]+[KMG]/) {
