@@ -23,8 +23,9 @@ import java.util.function.BooleanSupplier;
 final class RibScan {
     /**
      * A route's key and its entry as read during a scan, not decoded: a pass keeps up to 2n of
-     * them, and a dump writes one page while the next pass runs, so decoding waits for
-     * {@link #route()}, when the route is written (a 1M-route dump then needs a few MB).
+     * them and a page keeps n until written, so decoding waits for {@link #route()}, when the
+     * route is written (a dump of 100,000-route pages then holds a few MB, not hundreds). The
+     * set may have been replaced since; it stays readable (see {@link AttributeSet}).
      */
     record Entry(RouteKey key, AttributeSet set, byte stale, int[] labels) {
         /** The route (decodes its attributes). */
