@@ -139,6 +139,41 @@ class PrefixTableTest {
         return out;
     }
 
+    /**
+     * IPv4 keys are an address plus a length in separate arrays: 0.0.0.0/0 to 0.0.0.0/32 share
+     * the address and must stay 33 keys (and the all-ones /32 its own), through a resize.
+     */
+    @Test
+    void prefixesSharingAnAddressAreDistinctKeys() {
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false, 16, 7);
+        AttributeSet[] sets = new AttributeSet[34];
+        for (int len = 0; len <= 32; len++) {
+            sets[len] = set(100 + len);
+            assertNull(t.put(PrefixList.packIpv4(0, len), 0, len, 0, 0, null, sets[len]));
+        }
+        long allOnes = PrefixList.packIpv4(-1, 32);
+        sets[33] = set(200);
+        assertNull(t.put(allOnes, 0, 32, 0, 0, null, sets[33]));
+        assertTrue(t.capacity() > 16, "grew past its first capacity");
+        for (int len = 0; len <= 32; len++) {
+            assertSame(sets[len], t.get(PrefixList.packIpv4(0, len), 0, len, 0, 0), "/" + len);
+        }
+        for (int len = 0; len <= 32; len += 2) {
+            assertSame(sets[len], t.remove(PrefixList.packIpv4(0, len), 0, len, 0, 0));
+        }
+        List<Long> left = new ArrayList<>();
+        t.forEach((hi, lo, len, id, rd, set, stale, l) -> {
+            assertEquals(PrefixList.ipv4Length(hi), len);
+            left.add(hi);
+        });
+        assertEquals(17, left.size());
+        assertTrue(left.contains(allOnes));
+        for (int len = 0; len <= 32; len++) {
+            assertEquals(len % 2 == 0 ? null : sets[len], t.get(PrefixList.packIpv4(0, len), 0, len, 0, 0), "/" + len);
+        }
+        assertSame(sets[33], t.get(allOnes, 0, 32, 0, 0));
+    }
+
     @Test
     void collidingKeysSurviveEveryRemovalOrder() {
         List<Long> keys = collidingIpv4(16, 14, 8); // one run that wraps past the end of the table

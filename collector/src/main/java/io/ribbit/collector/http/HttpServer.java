@@ -303,8 +303,12 @@ public final class HttpServer implements AutoCloseable {
                 }
                 ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
                 if (r.stream() instanceof DeferredInput d && writer != null) {
-                    // A later chunk that waits for work elsewhere: the transfer resumes when it is done.
-                    d.whenReady(writer::resumeTransfer);
+                    // A later chunk that waits for work elsewhere: the transfer resumes when it is done,
+                    // always from a task of its own. The work may be done by the time its completion
+                    // is hooked, which runs the wake-up on the loop inside readChunk; resuming there
+                    // would nest ChunkedWriteHandler.doFlush in itself (it then read the stream
+                    // reentrantly and failed with NoSuchElementException, truncating a dump).
+                    d.whenReady(() -> ctx.executor().execute(writer::resumeTransfer));
                 }
                 done = ctx.writeAndFlush(new HttpChunkedInput(new Fair(r.stream(), ctx)));
             }
