@@ -209,6 +209,9 @@ class RibbitInteropTest {
                 // (a) the daemon opened the connection, Ribbit accepted it
                 assertEquals(1.0, ribbit.sessionsEstablished("inbound"), "one inbound session");
                 assertEquals(0.0, ribbit.sessionsEstablished("outbound"), "no outbound session");
+                // The event is written by the event writer thread, maybe a little after the state
+                // changed (CI once read the file before it had the event: an empty list).
+                ribbit.awaitTrue("the connected event written", () -> !ribbit.stateEvents().isEmpty(), daemon);
                 JsonNode connected = ribbit.stateEvents().get(0);
                 assertEquals("connected", connected.path("state").asText(), connected.toString());
                 assertEquals(HOLD_TIME, connected.path("hold_time").asInt(), "negotiated hold time: " + connected);
