@@ -1,5 +1,6 @@
 package io.ribbit.collector;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.ribbit.collector.blast.Blast;
 import io.ribbit.collector.blast.BlastOptions;
 import io.ribbit.collector.blast.SessionParams;
@@ -85,7 +86,9 @@ final class Warmup {
     /** The throwaway daemon's configuration: loopback only, one neighbor, the real one's Loc-RIB and sinks in kind. */
     static String config(RibbitConfig real) {
         StringBuilder y = new StringBuilder();
-        y.append("name: \"").append(real.name()).append("-warm-up\"\n");
+        // A YAML double-quoted scalar takes JSON's escapes: whatever the real name holds stays one string.
+        y.append("name: \"").append(JsonStringEncoder.getInstance().quoteAsString(real.name() + "-warm-up"))
+                .append("\"\n");
         y.append("router-id: 192.0.2.1\nlocal-as: 64512\n");
         y.append("listen: [\"127.0.0.1:0\"]\n");
         y.append("loc-rib:\n  enabled: ").append(real.locRib().enabled()).append('\n');

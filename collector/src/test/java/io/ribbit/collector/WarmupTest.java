@@ -49,6 +49,10 @@ class WarmupTest {
         assertFalse(c.locRib().enabled());
         assertTrue(c.events().isEmpty());
         assertEquals(0, c.warmup(), "no warm-up of the warm-up");
+        // A name with quotes and a backslash stays one YAML string (it used to be pasted in raw).
+        RibbitConfig odd = ConfigLoader.parse("name: 'rrc \"00\" \\ east'\nrouter-id: 192.0.2.1\nlocal-as: 64512\n",
+                "b.yaml");
+        assertEquals("rrc \"00\" \\ east-warm-up", ConfigLoader.parse(Warmup.config(odd), "warm-up").name());
     }
 
     @Test

@@ -282,9 +282,13 @@ public final class EventBus implements AutoCloseable {
         g.writeFieldName(PEER);
         g.writeString(e.peer());
         g.writeFieldName(PEER_ASN);
-        g.writeString(Long.toString(e.peerAs()));
+        text.setLength(0);
+        writeText(g, text.append(e.peerAs()));
         g.writeFieldName(ID);
-        g.writeString(e.peer() + "-" + Long.toHexString(e.seq()));
+        text.setLength(0);
+        text.append(e.peer()).append('-');
+        appendHex(text, e.seq());
+        writeText(g, text);
         g.writeFieldName(HOST);
         g.writeString(hostJson);
         if (e.message() != null) {
@@ -321,6 +325,26 @@ public final class EventBus implements AutoCloseable {
     private static final SerializedString HOST = new SerializedString("host");
 
     private final char[] seconds = new char[32];
+    /** The writer thread's scratch for the peer ASN and the id: no String per event. */
+    private final StringBuilder text = new StringBuilder(64);
+    private char[] textChars = new char[64];
+
+    private void writeText(JsonGenerator g, StringBuilder sb) throws IOException {
+        int n = sb.length();
+        if (textChars.length < n) {
+            textChars = new char[2 * n];
+        }
+        sb.getChars(0, n, textChars, 0);
+        g.writeString(textChars, 0, n);
+    }
+
+    /** {@code v} as unsigned lower-case hexadecimal, as {@link Long#toHexString} writes it. */
+    static StringBuilder appendHex(StringBuilder sb, long v) {
+        for (int shift = (63 - Long.numberOfLeadingZeros(v | 1)) & ~3; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((int) (v >>> shift) & 15, 16));
+        }
+        return sb;
+    }
 
     /** Microseconds since the epoch as a JSON number of seconds with six decimals (RIS Live's form). */
     private void writeSeconds(JsonGenerator g, long micros) throws IOException {

@@ -63,6 +63,20 @@ class EventBusTest {
         JsonNode second = JSON.readTree(lines[1]).get("data");
         assertTrue(lines[1].contains("\"timestamp\":1795335574.123456,"), lines[1]);
         assertEquals("192.0.2.2", second.get("peer").asText());
+        // The envelope: ids are peer-sequence (hex), the ASN a string (RIS Live's forms).
+        assertEquals("ris_message", JSON.readTree(lines[0]).get("type").asText());
+        assertEquals("host-a", first.get("host").asText());
+        assertEquals("3356", first.get("peer_asn").asText());
+        assertEquals("192.0.2.1-1", first.get("id").asText());
+        assertEquals("174", second.get("peer_asn").asText());
+        assertEquals("192.0.2.2-3", second.get("id").asText());
         assertEquals("[\"10.0.0.0/8\"]", second.get("announcements").get(0).get("prefixes").toString());
+    }
+
+    @Test
+    void idSequenceIsWrittenAsLongToHexStringWouldWriteIt() {
+        for (long v : new long[] {0, 1, 9, 10, 15, 16, 255, 0x1234_5678_9abcL, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+            assertEquals(Long.toHexString(v), EventBus.appendHex(new StringBuilder(), v).toString());
+        }
     }
 }
