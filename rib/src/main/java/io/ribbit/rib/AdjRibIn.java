@@ -168,7 +168,15 @@ public final class AdjRibIn {
 
     private PrefixTable tableFor(PrefixList p) {
         AfiSafi f = p.afiSafi();
-        PrefixTable t = tables.get(f);
+        PrefixTable t = lastTable;
+        if (t != null && t.family().equals(f)) {
+            return t; // most UPDATEs are of the family before them: no map lookup
+        }
+        t = tables.get(f);
+        if (t != null) {
+            lastTable = t;
+            return t;
+        }
         if (t == null) {
             t = new PrefixTable(f, p.hasPathIds());
             Map<AfiSafi, PrefixTable> m = new TreeMap<>(tables);
@@ -177,6 +185,9 @@ public final class AdjRibIn {
         }
         return t;
     }
+
+    /** The table {@link #tableFor} returned last (writer only; dropped with its family). */
+    private PrefixTable lastTable;
 
     /** Routes removed by rejected announcements during the current {@link #apply} (writer only). */
     private int rejectedRemoved;
@@ -219,9 +230,12 @@ public final class AdjRibIn {
         if (p.isEmpty()) {
             return 0;
         }
-        PrefixTable t = tables.get(p.afiSafi());
-        if (t == null) {
-            return 0;
+        PrefixTable t = lastTable;
+        if (t == null || !t.family().equals(p.afiSafi())) {
+            t = tables.get(p.afiSafi());
+            if (t == null) {
+                return 0;
+            }
         }
         boolean ipv6 = p.afiSafi().isIpv6();
         int removed = 0;
@@ -314,6 +328,7 @@ public final class AdjRibIn {
     public long clear() {
         Map<AfiSafi, PrefixTable> old = tables;
         tables = Collections.emptyMap();
+        lastTable = null;
         long n = 0;
         for (PrefixTable t : old.values()) {
             n += t.size();
@@ -333,6 +348,7 @@ public final class AdjRibIn {
         Map<AfiSafi, PrefixTable> m = new TreeMap<>(tables);
         m.remove(family);
         tables = m.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(m);
+        lastTable = null;
         t.releaseAll(store);
         if (m.isEmpty()) {
             dropCache();

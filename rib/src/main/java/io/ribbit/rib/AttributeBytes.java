@@ -52,7 +52,7 @@ final class AttributeBytes {
      */
     static void write(UpdateMessage u, boolean mp, ByteBuf out) {
         PathAttributes a = u.attributes();
-        boolean merged = a.asPath() != null && a.asPath() != a.rawAsPath();
+        boolean merged = a.pathReconstructed();
         out.writeByte((merged ? 0 : AS4) | (mp ? MP_NEXT_HOP : 0));
         if (mp) {
             byte[] nh = u.mpReach().nextHopBytes();

@@ -217,9 +217,12 @@ public final class AttributeStore {
         if (SEGMENT.getAcquire(segments, si) != old) {
             return;
         }
+        // Sized by the slots holding a set, alive or not: a bound that reads no set (each read of
+        // one is a cache miss; the copy below reads each once, where it must).
         int live = 0;
         for (int i = 0; i < slots.length; i++) {
-            if (SLOT.getAcquire(slots, i) instanceof AttributeSet a && a.refCount() > 0) {
+            Object o = SLOT.getAcquire(slots, i);
+            if (o != FROZEN && o != FREED) {
                 live++;
             }
         }

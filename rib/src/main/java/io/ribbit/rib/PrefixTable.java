@@ -35,8 +35,8 @@ import java.util.Arrays;
  * vol. 3, 6.4 Algorithm R): no tombstones, so probe runs stay as short as the load allows (at
  * most 3/4; past that the table doubles while smaller than a page and grows by half beyond, so a
  * large table's load stays between 1/2 and 3/4; it shrinks below 1/8). The capacity need not be
- * a power of two: a hash's home slot is its high bits, after a multiplier of the capacity's own,
- * scaled to the capacity ({@link #homeOf}). Keys are primitive, in parallel
+ * a power of two: a hash's home slot is its high bits, after a multiplier kept while the table
+ * grows and changed when it shrinks, scaled to the capacity ({@link #homeOf}). Keys are primitive, in parallel
  * arrays: IPv4 is an {@code int} address plus a length {@code byte} (the API takes and gives them
  * packed in one {@code long}, {@link PrefixList#packIpv4}; the length is read only when the
  * address matches, so a probe touches the values and addresses); IPv6 two {@code long}s plus a
@@ -105,7 +105,10 @@ public final class PrefixTable {
     static final class Slots {
         /** Slots: a power of two up to {@link #PAGE}, a multiple of {@link #PAGE} above. */
         final int capacity;
-        /** {@link #multiplier(int)} of the capacity (see {@link #homeOf}). */
+        /**
+         * The odd multiplier of the home function ({@link #home(int, int, int)}): kept when the
+         * table grows, so growing is a sequential pass; a new one after a shrink (see {@link #resize}).
+         */
         final int multiplier;
         final int stripeShift;
         final int stripes;
@@ -137,10 +140,10 @@ public final class PrefixTable {
         @SuppressWarnings("unused")
         volatile int global;
 
-        Slots(int capacity, int stripeShift, boolean ipv6, boolean addPath, boolean vpn, boolean labeled,
-                boolean owned) {
+        Slots(int capacity, int multiplier, int stripeShift, boolean ipv6, boolean addPath, boolean vpn,
+                boolean labeled, boolean owned) {
             this.capacity = capacity;
-            this.multiplier = multiplier(capacity);
+            this.multiplier = multiplier;
             this.stripeShift = stripeShift;
             int stripes = Math.max(1, capacity >>> stripeShift);
             this.stripes = stripes;
@@ -357,7 +360,7 @@ public final class PrefixTable {
         this.labeled = !owned && family.isLabeled();
         this.stripeShift = stripeShift;
         this.owned = owned;
-        SLOTS.setRelease(this, new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled, owned));
+        SLOTS.setRelease(this, new Slots(capacity, multiplier(capacity), stripeShift, ipv6, addPath, vpn, labeled, owned));
     }
 
     public AfiSafi family() {
@@ -403,19 +406,30 @@ public final class PrefixTable {
     }
 
     /**
-     * The home slot of {@code hash} in a table of {@code capacity} slots: the hash times an odd
-     * multiplier of this capacity's own, then its high bits scaled to the capacity (Lemire's
-     * multiply-shift range reduction, so the capacity need not be a power of two).
+     * The home slot of {@code hash} in a new table of {@code capacity} slots: the hash times an
+     * odd multiplier, then its high bits scaled to the capacity (Lemire's multiply-shift range
+     * reduction, so the capacity need not be a power of two). A new table takes the multiplier of
+     * its capacity ({@link #multiplier(int)}) and keeps it while it grows; see {@link #resize}.
      *
-     * <p>The multiplier is what keeps a resize from clustering. Without it a key's home would be
-     * monotone in its hash at every capacity, so the keys left after removing in slot order (a walk
-     * that removes as it goes, like the Loc-RIB's when a peer goes down) would be one contiguous
-     * range of hashes, packed into one run of the smaller table after the next shrink; every later
-     * removal would then shift that whole run (quadratic). With a multiplier per capacity, that
-     * range is spread over the new table.
+     * <p>The multiplier changes when the table shrinks, and that is what keeps a shrink from
+     * clustering. With one multiplier for good, a key's home would be monotone in the same product
+     * at every capacity, so the keys left after removing in slot order (a walk that removes as it
+     * goes, like the Loc-RIB's when a peer goes down) would be one contiguous range, packed into
+     * one run of the smaller table; every later removal would then shift that whole run
+     * (quadratic). With a new multiplier, that range is spread over the new table.
      */
     static int homeOf(int hash, int capacity) {
         return home(hash, multiplier(capacity), capacity);
+    }
+
+    /** The home multiplier of the table as it is now (for tests). */
+    int multiplierNow() {
+        return ((Slots) SLOTS.getAcquire(this)).multiplier;
+    }
+
+    /** The home slot of {@code hash} in this table as it is now (for tests). */
+    int homeNow(int hash) {
+        return ((Slots) SLOTS.getAcquire(this)).home(hash);
     }
 
     private static int home(int hash, int multiplier, int capacity) {
@@ -785,7 +799,7 @@ public final class PrefixTable {
         }
         Slots s = (Slots) SLOTS.get(this);
         if (pathId != 0 && s.pathIds == null) {
-            s = resize(s.capacity(), true); // first ADD-PATH route: path ids from now on
+            s = resize(s.capacity(), s.multiplier, true); // first ADD-PATH route: path ids from now on
         }
         int h = hashOf(high, low, length, pathId, rd);
         int p = s.home(h);
@@ -798,7 +812,7 @@ public final class PrefixTable {
         }
         int n = (int) SIZE.get(this);
         if (n + 1 > s.capacity - (s.capacity >>> 2)) {
-            s = resize(grown(s.capacity), s.pathIds != null);
+            s = resize(grown(s.capacity), s.multiplier, s.pathIds != null);
             p = s.home(h);
             while (s.value(p) != null) {
                 p = s.next(p);
@@ -1101,7 +1115,7 @@ public final class PrefixTable {
             while (c - (c >>> 1) < n) { // load at most 1/2 after
                 c = grown(c);
             }
-            resize(c, s.pathIds != null);
+            resize(c, shrinkMultiplier(s.multiplier, c), s.pathIds != null);
         }
     }
 
@@ -1122,10 +1136,28 @@ public final class PrefixTable {
         return (int) c;
     }
 
-    /** Builds new arrays of {@code capacity} slots holding every entry, and publishes them. */
-    private Slots resize(int capacity, boolean addPath) {
+    /**
+     * A multiplier for a table shrinking to {@code capacity}, never the one it had. With the old
+     * one, the keys left after removals in slot order (one contiguous range of the home order)
+     * would land in one contiguous part of the smaller table, one long probe run.
+     */
+    static int shrinkMultiplier(int old, int capacity) {
+        int m = multiplier(capacity);
+        return m != old ? m : multiplier(capacity ^ old);
+    }
+
+    /**
+     * Builds new arrays of {@code capacity} slots with home multiplier {@code multiplier} holding
+     * every entry, and publishes them.
+     *
+     * <p>With the same multiplier (growth), a key's home is monotone in the same product at both
+     * capacities, so the old slots, read in order, land in the new arrays in order too: both
+     * passes are sequential (the hardware prefetches them) instead of one random write per entry.
+     * Only the keys of a run that wraps past the old table's end come out of order.
+     */
+    private Slots resize(int capacity, int multiplier, boolean addPath) {
         Slots old = (Slots) SLOTS.get(this);
-        Slots s = new Slots(capacity, stripeShift, ipv6, addPath, vpn, labeled, owned);
+        Slots s = new Slots(capacity, multiplier, stripeShift, ipv6, addPath, vpn, labeled, owned);
         if (old.stale != null) {
             s.stale = s.newStale();
         }

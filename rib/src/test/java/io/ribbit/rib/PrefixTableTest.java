@@ -1,6 +1,7 @@
 package io.ribbit.rib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -274,7 +275,7 @@ class PrefixTableTest {
         List<Long> last = new ArrayList<>();
         for (int a = 0x0c00_0000; last.size() < 12; a += 256) {
             long k = PrefixList.packIpv4(a, 24);
-            if (PrefixTable.homeOf(PrefixTable.hash(k, 0, 0, 0, 0), cap) >= cap - 2) {
+            if (t.homeNow(PrefixTable.hash(k, 0, 0, 0, 0)) >= cap - 2) {
                 last.add(k);
             }
         }
@@ -314,6 +315,36 @@ class PrefixTableTest {
         }
         assertEquals(0, t.size());
         assertEquals(PrefixTable.MIN_CAPACITY, t.capacity());
+    }
+
+    /**
+     * Growth keeps the home multiplier (so a resize reads and writes the slots in order), a shrink
+     * takes another one (see the next test for why).
+     */
+    @Test
+    void growingKeepsTheHomeMultiplierAndShrinkingChangesIt() {
+        PrefixTable t = new PrefixTable(AfiSafi.IPV4_UNICAST, false);
+        AttributeSet v = set(9);
+        v.retain(1 << 20);
+        int m = t.multiplierNow();
+        int a = 0x0d00_0000;
+        for (int i = 0; i < 200_000; i++, a += 256) {
+            t.put(PrefixList.packIpv4(a, 24), 0, 24, 0, 0, null, v);
+        }
+        assertTrue(t.capacity() > 4 * PrefixTable.PAGE, "grew: " + t.capacity());
+        assertEquals(m, t.multiplierNow(), "growth kept the multiplier");
+        int grown = t.capacity();
+        for (int i = 0; i < 190_000; i++) {
+            a -= 256;
+            assertSame(v, t.remove(PrefixList.packIpv4(a, 24), 0, 24, 0, 0));
+        }
+        assertTrue(t.capacity() < grown, "shrank: " + t.capacity());
+        assertNotEquals(m, t.multiplierNow(), "a shrink takes a new multiplier");
+        for (int i = 0; i < 10_000; i++) {
+            assertSame(v, t.get(PrefixList.packIpv4(0x0d00_0000 + 256 * i, 24), 0, 24, 0, 0));
+        }
+        // Shrinking to the capacity whose multiplier the table already has still changes it.
+        assertNotEquals(PrefixTable.multiplier(16), PrefixTable.shrinkMultiplier(PrefixTable.multiplier(16), 16));
     }
 
     /**

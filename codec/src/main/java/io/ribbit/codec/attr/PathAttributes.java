@@ -270,6 +270,15 @@ public final class PathAttributes {
         return p != null ? p : rawAsPath();
     }
 
+    /**
+     * Whether {@link #asPath} differs from AS_PATH as received: a 2-octet session's AS_PATH merged
+     * with AS4_PATH (RFC 6793 §4.2.3). Builds no value when nothing was merged.
+     */
+    public boolean pathReconstructed() {
+        AsPath p = effectivePath;
+        return p != null && p != rawAsPath();
+    }
+
     /** AS_PATH exactly as received, or null. */
     public AsPath rawAsPath() {
         return (AsPath) find(AttributeCode.AS_PATH);
