@@ -137,7 +137,8 @@ gc_pauses() {
 # thread_cpu PID: CPU seconds per thread name (a pool's threads summed) so far, "name<TAB>seconds".
 thread_cpu() {
   local t; t=$(getconf CLK_TCK)
-  for f in /proc/$1/task/*/stat; do cat "$f" 2>/dev/null; echo; done | sed -n 's/^[0-9]* (\(.*\)) [A-Z] /\1\t/p' \
+  # A thread may end between the glob and its read: `|| true` keeps the ERR trap out of that.
+  for f in /proc/$1/task/*/stat; do cat "$f" 2>/dev/null || true; echo; done | sed -n 's/^[0-9]* (\(.*\)) [A-Z] /\1\t/p' \
     | awk -F'\t' -v t="$t" '{split($2, a, " "); n = $1; gsub(/[0-9]+$/, "#", n); c[n] += (a[11] + a[12]) / t}
       END {for (n in c) printf "%s\t%.2f\n", n, c[n]}'
 }

@@ -1,6 +1,7 @@
 package io.ribbit.collector.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,9 +26,10 @@ public final class PeerMeters implements AutoCloseable {
     private final Map<MessageType, Counter> received = new EnumMap<>(MessageType.class);
     private final Map<MessageType, Counter> sent = new EnumMap<>(MessageType.class);
     private final Map<String, Counter> lazy = new ConcurrentHashMap<>();
-    public final Counter updates;
-    public final Counter prefixesAnnounced;
-    public final Counter prefixesWithdrawn;
+    /** Counted on the peer's event loop only (see {@link LoopCounter}). */
+    public final LoopCounter updates;
+    public final LoopCounter prefixesAnnounced;
+    public final LoopCounter prefixesWithdrawn;
     public final Counter maxPrefixWarnings;
     public final Counter malformedMessages;
 
@@ -39,9 +41,9 @@ public final class PeerMeters implements AutoCloseable {
             received.put(t, counter(RibbitMeters.MESSAGES_RECEIVED, "type", t.name().toLowerCase()));
             sent.put(t, counter(RibbitMeters.MESSAGES_SENT, "type", t.name().toLowerCase()));
         }
-        updates = counter(RibbitMeters.UPDATES_RECEIVED);
-        prefixesAnnounced = counter(RibbitMeters.PREFIXES_ANNOUNCED);
-        prefixesWithdrawn = counter(RibbitMeters.PREFIXES_WITHDRAWN);
+        updates = loopCounter(RibbitMeters.UPDATES_RECEIVED);
+        prefixesAnnounced = loopCounter(RibbitMeters.PREFIXES_ANNOUNCED);
+        prefixesWithdrawn = loopCounter(RibbitMeters.PREFIXES_WITHDRAWN);
         maxPrefixWarnings = counter(RibbitMeters.MAX_PREFIX_WARNINGS);
         malformedMessages = counter(RibbitMeters.MESSAGES_MALFORMED);
     }
@@ -50,6 +52,13 @@ public final class PeerMeters implements AutoCloseable {
         Counter c = Counter.builder(m.meterName()).description(m.description()).tags(tags).tags(extra)
                 .register(registry);
         meters.add(c);
+        return c;
+    }
+
+    private LoopCounter loopCounter(RibbitMeters m) {
+        LoopCounter c = new LoopCounter();
+        meters.add(FunctionCounter.builder(m.meterName(), c, LoopCounter::count).description(m.description())
+                .tags(tags).register(registry));
         return c;
     }
 
