@@ -64,8 +64,7 @@ public final class MessageJson {
 
     private final StringBuilder scratch = new StringBuilder(64);
     private final JsonFieldWriter fields = new JsonFieldWriter(null);
-    /** Attribute values and prefix arrays, each written as one raw value (see {@link RawJsonWriter}). */
-    private final RawJsonWriter raw = new RawJsonWriter();
+    private char[] chars = new char[64];
 
     /** Writes {@code "type": …} and every field of {@code m}. */
     public void writeFields(JsonGenerator g, BgpMessage m, String direction) throws IOException {
@@ -132,14 +131,12 @@ public final class MessageJson {
         // withdrawals: the RIS flat list, then per family with path ids
         MpUnreachNlri unreach = u.mpUnreach();
         g.writeFieldName(WITHDRAWALS);
-        RawJsonWriter w = raw.reset();
-        w.startArray();
-        appendPrefixes(w, u.withdrawn());
+        g.writeStartArray();
+        writePrefixStrings(g, u.withdrawn());
         if (unreach != null && unreach.nlri() instanceof PrefixList p) {
-            appendPrefixes(w, p);
+            writePrefixStrings(g, p);
         }
-        w.endArray();
-        g.writeRawValue(w);
+        g.writeEndArray();
         boolean v4w = !u.withdrawn().isEmpty();
         boolean mpw = unreach != null && !unreach.nlri().isEmpty();
         if (v4w || mpw) {
@@ -189,16 +186,13 @@ public final class MessageJson {
     public void writeAttributes(JsonGenerator g, PathAttributes attrs) throws IOException {
         JsonFieldWriter w = fields;
         w.generator(g);
-        RawJsonWriter r = raw;
         AsPath path = attrs.asPath();
         if (path != null) {
             g.writeFieldName(PATH);
-            path.format(r.reset());
-            g.writeRawValue(r);
+            path.format(w);
             if (path.hasConfederationSegments()) {
                 g.writeFieldName("confed_path");
-                path.formatConfederation(r.reset());
-                g.writeRawValue(r);
+                path.formatConfederation(w);
             }
         }
         boolean unknown = false;
@@ -215,8 +209,7 @@ public final class MessageJson {
                         unknown = true;
                     } else {
                         g.writeFieldName(ATTRIBUTE_NAMES[code]);
-                        a.format(r.reset());
-                        g.writeRawValue(r);
+                        a.format(w);
                         if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
                             g.writeFieldName("community_names");
                             attrs.communities().formatNames(w);
@@ -248,11 +241,9 @@ public final class MessageJson {
     /** {@code prefixes}, and parallel {@code path_ids}, {@code labels}, {@code rd} when present. */
     private void writePrefixes(JsonGenerator g, PrefixList p) throws IOException {
         g.writeFieldName(PREFIXES);
-        RawJsonWriter w = raw.reset();
-        w.startArray();
-        appendPrefixes(w, p);
-        w.endArray();
-        g.writeRawValue(w);
+        g.writeStartArray();
+        writePrefixStrings(g, p);
+        g.writeEndArray();
         if (p.hasPathIds()) {
             g.writeArrayFieldStart("path_ids");
             for (int i = 0; i < p.size(); i++) {
@@ -277,22 +268,66 @@ public final class MessageJson {
         }
     }
 
-    /** Every prefix of {@code p} as string elements of the array open in {@code w}. */
-    private void appendPrefixes(RawJsonWriter w, PrefixList p) {
+    private void writePrefixStrings(JsonGenerator g, PrefixList p) throws IOException {
         if (!p.afiSafi().isIpv6()) {
             for (int i = 0; i < p.size(); i++) {
-                w.ipv4Prefix(p.ipv4(i));
+                writeIpv4Prefix(g, p.ipv4(i));
             }
             return;
         }
         for (int i = 0; i < p.size(); i++) {
-            w.prefix(p, i, scratch);
+            scratch.setLength(0);
+            p.appendPrefix(i, scratch);
+            int n = scratch.length();
+            if (chars.length < n) {
+                chars = new char[n * 2];
+            }
+            scratch.getChars(0, n, chars, 0);
+            g.writeString(chars, 0, n);
         }
     }
 
     /** Prefix {@code i} of {@code p} as a JSON string ("a.b.c.d/len", RFC 5952 text for IPv6). */
     public static void writePrefix(JsonGenerator g, PrefixList p, int i) throws IOException {
-        g.writeString(p.prefix(i));
+        if (p.afiSafi().isIpv6()) {
+            g.writeString(p.prefix(i));
+        } else {
+            writeIpv4Prefix(g, p.ipv4(i));
+        }
+    }
+
+    /** Decimal octets "0".."255", each as ASCII bytes. */
+    private static final byte[][] OCTETS = new byte[256][];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            OCTETS[i] = Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The writer thread's bytes for one prefix ("255.255.255.255/32" is 18). */
+    private static final ThreadLocal<byte[]> PREFIX_BYTES = ThreadLocal.withInitial(() -> new byte[24]);
+
+    /**
+     * An IPv4 prefix (packed as {@link PrefixList#packIpv4}) as a JSON string, formatted straight
+     * into bytes: no String, no escaping (digits, dots and a slash never need it).
+     */
+    private static void writeIpv4Prefix(JsonGenerator g, long packed) throws IOException {
+        byte[] b = PREFIX_BYTES.get();
+        int a = PrefixList.ipv4Address(packed);
+        int n = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            byte[] o = OCTETS[(a >>> shift) & 0xff];
+            for (byte c : o) {
+                b[n++] = c;
+            }
+            b[n++] = shift == 0 ? (byte) '/' : (byte) '.';
+        }
+        byte[] l = OCTETS[(int) (packed & 0xff)];
+        for (byte c : l) {
+            b[n++] = c;
+        }
+        g.writeRawUTF8String(b, 0, n);
     }
 
     // ------------------------------------------------------------------ OPEN
