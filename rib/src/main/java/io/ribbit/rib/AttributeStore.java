@@ -205,9 +205,20 @@ public final class AttributeStore {
         }
     }
 
-    /** Freezes {@code old}, copies its live sets into a new segment and installs it (if still current). */
+    /**
+     * Freezes {@code old}, copies its sets into a new segment and installs it (if still current).
+     *
+     * <p>The copy reads no set (each read of one would be a cache miss): it places sets by the
+     * segment's hashes and does not look at their counts. A set that died before the copy was
+     * already {@code FREED} in {@code old} (its {@link #unlink} marks it before it returns) and
+     * is not copied. A set that dies during the copy is marked {@code FREED} in {@code old}; its
+     * unlink may see {@code old} still installed and return, so after installing, the copied
+     * slots that are {@code FREED} in {@code old} by then are marked {@code FREED} in the copy too.
+     * An unlink that sees the new segment installed looks for its set there itself.
+     */
     private void rebuild(int si, Segment old) {
         Object[] slots = old.slots;
+        int[] hashes = old.hashes;
         for (int i = 0; i < slots.length; i++) {
             if (SLOT.getAcquire(slots, i) == null) {
                 SLOT.compareAndSet(slots, i, null, FROZEN);
@@ -217,35 +228,64 @@ public final class AttributeStore {
         if (SEGMENT.getAcquire(segments, si) != old) {
             return;
         }
-        // Sized by the slots holding a set, alive or not: a bound that reads no set (each read of
-        // one is a cache miss; the copy below reads each once, where it must).
-        int live = 0;
+        int sets = 0;
         for (int i = 0; i < slots.length; i++) {
             Object o = SLOT.getAcquire(slots, i);
             if (o != FROZEN && o != FREED) {
-                live++;
+                sets++;
             }
         }
         int cap = minCapacity;
-        while (cap * 3 / 8 < live) {
+        while (cap * 3 / 8 < sets) {
             cap <<= 1;
         }
         Object[] copy = new Object[cap];
         int[] copyHashes = new int[cap];
+        int[] from = new int[sets]; // old slot of each copied set
+        int[] to = new int[sets]; // and its slot in the copy
         int mask = cap - 1;
         int placed = 0;
-        for (int i = 0; i < slots.length; i++) {
-            if (SLOT.getAcquire(slots, i) instanceof AttributeSet a && a.refCount() > 0) {
-                int k = a.hash & mask;
-                while (copy[k] != null) {
-                    k = (k + 1) & mask;
+        for (int i = 0; i < slots.length && placed < sets; i++) {
+            Object o = SLOT.getAcquire(slots, i);
+            if (o == FROZEN || o == FREED) {
+                continue;
+            }
+            int h = hashes[i];
+            if (h == 0) {
+                h = ((AttributeSet) o).hash; // its inserter has not written the hash yet (or it is 0)
+            }
+            int k = h & mask;
+            while (copy[k] != null) {
+                k = (k + 1) & mask;
+            }
+            copy[k] = o;
+            copyHashes[k] = h;
+            from[placed] = i;
+            to[placed] = k;
+            placed++;
+        }
+        if (!SEGMENT.compareAndSet(segments, si, old, new Segment(copy, copyHashes, placed))) {
+            return;
+        }
+        for (int n = 0; n < placed; n++) {
+            if (SLOT.getAcquire(slots, from[n]) == FREED) {
+                Object dead = SLOT.getAcquire(copy, to[n]);
+                if (dead != FREED) {
+                    SLOT.compareAndSet(copy, to[n], dead, FREED);
                 }
-                copy[k] = a;
-                copyHashes[k] = a.hash;
-                placed++;
             }
         }
-        SEGMENT.compareAndSet(segments, si, old, new Segment(copy, copyHashes, placed));
+    }
+
+    /** Whether some slot holds {@code s}, alive or dead (a scan; for tests). */
+    boolean holds(AttributeSet s) {
+        Object[] slots = ((Segment) SEGMENT.getAcquire(segments, segmentIndex(s.hash))).slots;
+        for (int i = 0; i < slots.length; i++) {
+            if (SLOT.getAcquire(slots, i) == s) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Live sets (a scan; for tests and measurements). */

@@ -122,6 +122,40 @@ public final class StoreStress {
         }
     }
 
+    /**
+     * One writer's insert rebuilds the full segment (4 slots, 3 used) while the other drops the
+     * last reference to one of its sets: whether the set died before, during or after the copy,
+     * afterwards no slot of the store holds it (a dead set left in a slot would stay there for
+     * good: the rebuild copies sets without reading their counts), and the insert is kept.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 1", expect = Expect.ACCEPTABLE, desc = "the dead set is gone, the insert kept")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "a dead set kept in a slot, or the insert lost")
+    @State
+    public static class ReleaseDuringRebuild {
+        final AttributeStore store = new AttributeStore(1, 4);
+        final AttributeSet p0 = intern(store, 30);
+        final AttributeSet p1 = intern(store, 31);
+        final AttributeSet p2 = intern(store, 32);
+        AttributeSet x;
+
+        @Actor
+        public void inserter() {
+            x = intern(store, 40);
+        }
+
+        @Actor
+        public void releaser() {
+            store.release(p1, 1);
+        }
+
+        @Arbiter
+        public void check(II_Result r) {
+            r.r1 = store.holds(p1) ? 1 : 0;
+            r.r2 = intern(store, 40) == x && x.refCount() == 2 && store.size() == 3 ? 1 : 0;
+        }
+    }
+
     /** Both writers release their reference to one set at once: it dies exactly once, and leaves the store. */
     @JCStressTest
     @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "dead and gone")
