@@ -1,6 +1,8 @@
 package io.ribbit.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -82,6 +84,42 @@ class LazyAttributesTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Lookups skip the scan for codes known absent (PathAttributes keeps the codes below 64 it
+     * saw): for every code, over random UPDATEs (with and without attributes the decoder drops),
+     * a lookup finds exactly what a scan of the attributes finds.
+     */
+    @Test
+    void lookupsAgreeWithAScanForEveryCode() {
+        UpdateDecodeContext ctx = new UpdateDecodeContext();
+        int checked = 0;
+        for (int i = 0; checked < 2_000; i++) {
+            RandomMessages gen = new RandomMessages(RandomMessages.caseSeed(0x5eedL, i));
+            SessionOptions session = gen.session(true, false);
+            if (!(gen.message(session) instanceof UpdateMessage u)) {
+                continue;
+            }
+            for (UpdateMessage m : List.of(u, (UpdateMessage) Wire.decode(Wire.encode(u, session), session, ctx))) {
+                PathAttributes a = m.attributes();
+                for (int code = 0; code < 256; code++) {
+                    boolean scanned = false;
+                    for (int k = 0; k < a.size(); k++) {
+                        scanned |= a.code(k) == code;
+                    }
+                    assertEquals(scanned, a.has(code), "code " + code + " in message " + i);
+                    assertEquals(scanned, a.find(code) != null, "code " + code + " in message " + i);
+                }
+                checked++;
+            }
+        }
+        // And a decoded UPDATE with a dropped duplicate (the explicit index, not the known codes).
+        SessionOptions as4 = Wire.session(true, java.util.Set.of());
+        PathAttributes dup = update("40010100" + "400200" + "400304c0000201" + "80040400000007" + "80040400000009", as4)
+                .attributes();
+        assertTrue(dup.has(AttributeCode.MULTI_EXIT_DISC));
+        assertFalse(dup.has(AttributeCode.LOCAL_PREF));
     }
 
     @Test

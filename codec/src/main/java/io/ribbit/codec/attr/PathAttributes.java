@@ -42,6 +42,12 @@ public final class PathAttributes {
     private final byte[] raw;
     private final char[] starts;
     private final io.ribbit.codec.SessionOptions options;
+    /**
+     * Bit c set: an attribute with code c (below 64) may be present; clear: it is not, and a
+     * lookup returns without a scan (most lookups are of absent attributes: MP_REACH_NLRI in an
+     * IPv4 UPDATE, AS4_PATH on a 4-octet session). All ones when not known.
+     */
+    private final long mayHaveLow;
     /** The RFC 6793 §4.2.3 reconstructed path, set once right after decoding; null: AS_PATH is the path. */
     private AsPath effectivePath;
 
@@ -55,11 +61,19 @@ public final class PathAttributes {
         this.starts = null;
         this.options = null;
         this.effectivePath = effectivePath;
+        this.mayHaveLow = -1L;
     }
 
     /** Decoded attributes: takes ownership of the arrays (see {@link PathAttributesCodec#decode}). */
     PathAttributes(PathAttribute[] attributes, int size, byte[] raw, char[] starts, byte[] codes,
             io.ribbit.codec.SessionOptions options) {
+        this(attributes, size, raw, starts, codes, options, -1L);
+    }
+
+    /** As above, knowing which codes below 64 are present ({@code mayHaveLow}, see its field). */
+    PathAttributes(PathAttribute[] attributes, int size, byte[] raw, char[] starts, byte[] codes,
+            io.ribbit.codec.SessionOptions options, long mayHaveLow) {
+        this.mayHaveLow = mayHaveLow;
         this.attributes = attributes;
         this.size = size;
         this.flags = null;
@@ -196,6 +210,9 @@ public final class PathAttributes {
 
     /** The position of the attribute with {@code code}, or -1. */
     private int indexOf(int code) {
+        if (code < 64 && (mayHaveLow & (1L << code)) == 0) {
+            return -1;
+        }
         byte c = (byte) code;
         byte[] cs = codes;
         if (cs != null) {

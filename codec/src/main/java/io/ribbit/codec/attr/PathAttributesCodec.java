@@ -163,7 +163,8 @@ public final class PathAttributesCodec {
         if (attrs != null && attrs.length < n) {
             attrs = Arrays.copyOf(attrs, n);
         }
-        PathAttributes out = dense ? new PathAttributes(attrs, n, raw, null, null, ctx.options())
+        // Dense: every attribute of the field kept, so the codes seen below 64 are exactly those present.
+        PathAttributes out = dense ? new PathAttributes(attrs, n, raw, null, null, ctx.options(), seen0)
                 : new PathAttributes(attrs, n, raw, Arrays.copyOf(starts, n), Arrays.copyOf(codes, n), ctx.options());
         if (as4Path && !ctx.options().fourOctetAs()) {
             out.reconstructPath(effectivePath(out, ctx.options()));
