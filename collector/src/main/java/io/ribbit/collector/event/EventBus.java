@@ -93,6 +93,14 @@ public final class EventBus implements AutoCloseable {
         return anyRaw;
     }
 
+    /**
+     * Whether some sink takes message and state events (everything but {@link Event#LOC_RIB}):
+     * when none does, a peer builds no event at all (no clock read, no sequence number).
+     */
+    public boolean wantsMessages() {
+        return anyMessages;
+    }
+
     /** Whether some sink takes the Loc-RIB's best-path events ({@link Event#LOC_RIB}). */
     public boolean wantsLocRib() {
         return anyLocRib;

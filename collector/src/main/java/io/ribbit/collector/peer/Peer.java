@@ -443,7 +443,9 @@ public final class Peer implements EventBus.Throttled {
             } else {
                 countTags(tags);
                 // Rendered by the event writer, off this loop.
-                publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
+                if (ctx.events().wantsMessages()) {
+                    publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
+                }
             }
             AfiSafi eor = u.endOfRib();
             if (eor != null) {
@@ -869,6 +871,9 @@ public final class Peer implements EventBus.Throttled {
      * session's channel runs on another loop (UPDATEs are applied on the peer's loop too).
      */
     void event(BgpMessage m, String direction, byte[] raw) {
+        if (!ctx.events().wantsMessages()) {
+            return;
+        }
         String type = m instanceof MalformedMessage ? "MALFORMED" : m.type().name();
         inLoop(() -> publish(type, m, direction, raw, null));
     }
@@ -878,9 +883,12 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private void publish(String type, BgpMessage m, String direction, byte[] raw, Map<String, Object> fields) {
+        EventBus bus = ctx.events();
+        if (!bus.wantsMessages()) {
+            return; // no sink writes it: not even built
+        }
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        EventBus bus = ctx.events();
         bus.publish(new Event(micros, name, remoteAs, bus.nextSeq(), type, m, direction, raw, fields), this);
     }
 
