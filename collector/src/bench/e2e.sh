@@ -18,7 +18,8 @@
 #   --events     Ribbit also writes every event as JSON to a file (default: Adj-RIB-In only, as BIRD)
 # Environment: CHURN_SECONDS (600), CHURN_PERCENT (20), CHURN_INTERVAL (10), RIBBIT_JAVA_OPTS,
 #   WARMUP (Ribbit's `warmup:` seconds, 0), LOC_RIB (true: keep the Loc-RIB too; default false),
-#   FEEDER (../shared/bench/feeder.py), JAR (collector/target/ribbit.jar, built if missing).
+#   FEEDER (../shared/bench/feeder.py), JAR (collector/target/ribbit.jar, built if missing),
+#   KEEP_WORK (set: keep the work directory with the daemons' logs and GC logs).
 # Heap after full GC: Ribbit `jcmd GC.run` + `GC.heap_info` (used heap, minus the same before the feed);
 # BIRD `birdc show memory` (Total, minus before). GC pauses: Ribbit's -Xlog:gc, up to completion.
 # Loopback addresses and unprivileged ports only; every process started here is stopped on exit.
@@ -55,7 +56,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "e2e.sh: logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 RESULTS=$WORK/results.tsv; : > "$RESULTS"
