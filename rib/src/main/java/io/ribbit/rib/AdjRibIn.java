@@ -125,10 +125,10 @@ public final class AdjRibIn {
             return new Change(0, withdrawn, removed);
         }
         if (!u.nlri().isEmpty()) {
-            announced += announce(u.nlri(), attributeSet(u, false), tags);
+            announced += announce(u.nlri(), attributeSet(u, false, u.nlri()), tags);
         }
         if (reach != null && reach.nlri() instanceof PrefixList p && !p.isEmpty()) {
-            announced += announce(p, attributeSet(u, true), tags);
+            announced += announce(p, attributeSet(u, true, p), tags);
         }
         removed += rejectedRemoved;
         rejectedRemoved = 0;
@@ -136,10 +136,10 @@ public final class AdjRibIn {
     }
 
     /**
-     * The set for the routes {@code u} announces ({@code mp}: its MP_REACH_NLRI prefixes), held
-     * by {@link #cached}; the caller adds the routes' references.
+     * The set for the routes {@code u} announces ({@code mp}: its MP_REACH_NLRI prefixes,
+     * {@code routes}), held by {@link #cached}; the caller adds the routes' references.
      */
-    private AttributeSet attributeSet(UpdateMessage u, boolean mp) {
+    private AttributeSet attributeSet(UpdateMessage u, boolean mp, PrefixList routes) {
         ByteBuf b = scratch;
         b.clear();
         AttributeBytes.write(u, mp, b);
@@ -149,8 +149,12 @@ public final class AdjRibIn {
         int h = AttributeBytes.hash(a, off, len);
         AttributeSet c = cached;
         if (c != null && c.hash == h && c.contentEquals(a, off, len)) {
+            touched += tableFor(routes).touch(routes);
             return c;
         }
+        // Read ahead the store's slot and the routes' table slots: their cache misses (one each,
+        // independent) then overlap instead of coming one after the other in the intern and puts.
+        touched += store.touch(h) + tableFor(routes).touch(routes);
         AttributeSet s = store.intern(a, off, len, h);
         cached = s;
         if (c != null) {
@@ -185,6 +189,10 @@ public final class AdjRibIn {
         }
         return t;
     }
+
+    /** What {@link PrefixTable#touch} read, kept so its reads are not dropped (writer only; never used). */
+    @SuppressWarnings("unused")
+    private int touched;
 
     /** The table {@link #tableFor} returned last (writer only; dropped with its family). */
     private PrefixTable lastTable;

@@ -162,6 +162,17 @@ public final class AttributeStore {
         }
     }
 
+    /**
+     * Reads the first slot {@link #intern} will look at for {@code hash}, and nothing else (see
+     * {@link PrefixTable#touch}: a read ahead so the cache misses overlap). Returns a number made
+     * from what was read. Any thread; it changes nothing.
+     */
+    public int touch(int hash) {
+        Segment seg = (Segment) SEGMENT.getAcquire(segments, segmentIndex(hash));
+        int i = hash & (seg.slots.length - 1);
+        return seg.hashes[i] + (seg.slots[i] == null ? 0 : 1);
+    }
+
     /** Drops {@code n} references to {@code s}; the last one removes it from the store. */
     public void release(AttributeSet s, int n) {
         if (n > 0 && s.releaseRefs(n)) {
