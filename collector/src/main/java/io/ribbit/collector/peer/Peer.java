@@ -423,42 +423,48 @@ public final class Peer implements EventBus.Throttled {
     }
 
     void onUpdate(Session s, UpdateMessage u, byte[] raw) {
-        inLoop(() -> {
-            if (s != established || s == overLimit) {
-                return; // UPDATEs read before the max-prefixes Cease closed the session are not applied
+        if (loop.inEventLoop()) {
+            applyUpdate(s, u, raw); // the usual case: no task object per UPDATE
+        } else {
+            loop.execute(() -> applyUpdate(s, u, raw));
+        }
+    }
+
+    private void applyUpdate(Session s, UpdateMessage u, byte[] raw) {
+        if (s != established || s == overLimit) {
+            return; // UPDATEs read before the max-prefixes Cease closed the session are not applied
+        }
+        meters.updates.increment();
+        if (!u.problems().isEmpty()) {
+            meters.counter(RibbitMeters.UPDATES_MALFORMED, "action", u.action().tag()).increment();
+            UpdateProblem p = u.problems().get(0);
+            warnings.warn("peer {}: malformed UPDATE, {} ({} problem{}): {}", name, u.action().tag(),
+                    u.problems().size(), u.problems().size() == 1 ? "" : "s", p.detail());
+        }
+        ImportChecks.Tags tags = importChecks.evaluate(u);
+        AdjRibIn.Change c = rib.apply(u, tags);
+        meters.prefixesAnnounced.increment(c.announced());
+        meters.prefixesWithdrawn.increment(c.withdrawn());
+        if (tags == null) {
+            event(u, null, raw);
+        } else {
+            countTags(tags);
+            // Rendered by the event writer, off this loop.
+            if (ctx.events().wantsMessages()) {
+                publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
             }
-            meters.updates.increment();
-            if (!u.problems().isEmpty()) {
-                meters.counter(RibbitMeters.UPDATES_MALFORMED, "action", u.action().tag()).increment();
-                UpdateProblem p = u.problems().get(0);
-                warnings.warn("peer {}: malformed UPDATE, {} ({} problem{}): {}", name, u.action().tag(),
-                        u.problems().size(), u.problems().size() == 1 ? "" : "s", p.detail());
+        }
+        AfiSafi eor = u.endOfRib();
+        if (eor != null) {
+            endOfRibReceived.add(eor);
+        }
+        if (eor != null && staleFamilies.remove(eor)) {
+            staleRemoved(eor, rib.sweepStale(eor), "end-of-rib");
+            if (staleFamilies.isEmpty()) {
+                cancelStaleTimers();
             }
-            ImportChecks.Tags tags = importChecks.evaluate(u);
-            AdjRibIn.Change c = rib.apply(u, tags);
-            meters.prefixesAnnounced.increment(c.announced());
-            meters.prefixesWithdrawn.increment(c.withdrawn());
-            if (tags == null) {
-                event(u, null, raw);
-            } else {
-                countTags(tags);
-                // Rendered by the event writer, off this loop.
-                if (ctx.events().wantsMessages()) {
-                    publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
-                }
-            }
-            AfiSafi eor = u.endOfRib();
-            if (eor != null) {
-                endOfRibReceived.add(eor);
-            }
-            if (eor != null && staleFamilies.remove(eor)) {
-                staleRemoved(eor, rib.sweepStale(eor), "end-of-rib");
-                if (staleFamilies.isEmpty()) {
-                    cancelStaleTimers();
-                }
-            }
-            checkMaxPrefixes(s, u);
-        });
+        }
+        checkMaxPrefixes(s, u);
     }
 
     /** Counts an UPDATE's failed import checks per check and action (cheap: no per-prefix objects). */
@@ -875,7 +881,11 @@ public final class Peer implements EventBus.Throttled {
             return;
         }
         String type = m instanceof MalformedMessage ? "MALFORMED" : m.type().name();
-        inLoop(() -> publish(type, m, direction, raw, null));
+        if (loop.inEventLoop()) {
+            publish(type, m, direction, raw, null); // an UPDATE's event: no task object
+        } else {
+            loop.execute(() -> publish(type, m, direction, raw, null));
+        }
     }
 
     private void stateEvent(Map<String, Object> fields) {
