@@ -148,13 +148,14 @@ public final class AdjRibIn {
         int len = b.readableBytes();
         int h = AttributeBytes.hash(a, off, len);
         AttributeSet c = cached;
-        if (c != null && c.hash == h && c.contentEquals(a, off, len)) {
-            touched += tableFor(routes).touch(routes);
+        boolean same = c != null && c.hash == h && c.contentEquals(a, off, len);
+        // Read ahead the routes' table slots (and the store's slot, unless the cached set is the
+        // one): their cache misses, independent of each other, then overlap instead of coming one
+        // after the other in the intern and the puts.
+        touched += (same ? 0 : store.touch(h)) + tableFor(routes).touch(routes);
+        if (same) {
             return c;
         }
-        // Read ahead the store's slot and the routes' table slots: their cache misses (one each,
-        // independent) then overlap instead of coming one after the other in the intern and puts.
-        touched += store.touch(h) + tableFor(routes).touch(routes);
         AttributeSet s = store.intern(a, off, len, h);
         cached = s;
         if (c != null) {
@@ -170,8 +171,8 @@ public final class AdjRibIn {
         }
     }
 
-    private PrefixTable tableFor(PrefixList p) {
-        AfiSafi f = p.afiSafi();
+    /** The table of {@code f}, or null (writer only). */
+    private PrefixTable existing(AfiSafi f) {
         PrefixTable t = lastTable;
         if (t != null && t.family().equals(f)) {
             return t; // most UPDATEs are of the family before them: no map lookup
@@ -179,13 +180,19 @@ public final class AdjRibIn {
         t = tables.get(f);
         if (t != null) {
             lastTable = t;
-            return t;
         }
+        return t;
+    }
+
+    /** The table of {@code p}'s family, made if there is none (writer only). */
+    private PrefixTable tableFor(PrefixList p) {
+        PrefixTable t = existing(p.afiSafi());
         if (t == null) {
-            t = new PrefixTable(f, p.hasPathIds());
+            t = new PrefixTable(p.afiSafi(), p.hasPathIds());
             Map<AfiSafi, PrefixTable> m = new TreeMap<>(tables);
-            m.put(f, t);
+            m.put(p.afiSafi(), t);
             tables = Collections.unmodifiableMap(m);
+            lastTable = t;
         }
         return t;
     }
@@ -194,7 +201,7 @@ public final class AdjRibIn {
     @SuppressWarnings("unused")
     private int touched;
 
-    /** The table {@link #tableFor} returned last (writer only; dropped with its family). */
+    /** The table {@link #existing} or {@link #tableFor} returned last (writer only; dropped with its family). */
     private PrefixTable lastTable;
 
     /** Routes removed by rejected announcements during the current {@link #apply} (writer only). */
@@ -238,12 +245,9 @@ public final class AdjRibIn {
         if (p.isEmpty()) {
             return 0;
         }
-        PrefixTable t = lastTable;
-        if (t == null || !t.family().equals(p.afiSafi())) {
-            t = tables.get(p.afiSafi());
-            if (t == null) {
-                return 0;
-            }
+        PrefixTable t = existing(p.afiSafi());
+        if (t == null) {
+            return 0;
         }
         boolean ipv6 = p.afiSafi().isIpv6();
         int removed = 0;

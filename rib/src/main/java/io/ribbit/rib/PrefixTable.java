@@ -784,22 +784,13 @@ public final class PrefixTable {
      */
     public int touch(PrefixList p) {
         Slots s = (Slots) SLOTS.getAcquire(this);
-        int n = p.size();
         int sum = 0;
-        if (!ipv6 && s.addresses != null) {
-            for (int i = 0; i < n; i++) {
-                int h = s.home(hash(p.ipv4(i), 0, 0, p.pathId(i), p.routeDistinguisher(i)));
-                int g = h >>> PAGE_SHIFT;
-                int o = h & PAGE_MASK;
-                sum += s.addresses[g][o] + (s.values[g][o] == null ? 0 : 1);
-            }
-        } else if (ipv6 && s.keys != null) {
-            for (int i = 0; i < n; i++) {
-                int h = s.home(hash(p.ipv6High(i), p.ipv6Low(i), p.length(i), p.pathId(i), p.routeDistinguisher(i)));
-                int g = h >>> PAGE_SHIFT;
-                int o = h & PAGE_MASK;
-                sum += (int) s.keys[g][o] + (s.values[g][o] == null ? 0 : 1);
-            }
+        for (int i = 0; i < p.size(); i++) {
+            int h = s.home(ipv6 ? hashOf(p.ipv6High(i), p.ipv6Low(i), p.length(i), p.pathId(i), p.routeDistinguisher(i))
+                    : hashOf(p.ipv4(i), 0, 0, p.pathId(i), p.routeDistinguisher(i)));
+            int g = h >>> PAGE_SHIFT;
+            int o = h & PAGE_MASK;
+            sum += (ipv6 ? (int) s.keys[g][o] : s.addresses[g][o]) + (s.values[g][o] == null ? 0 : 1);
         }
         return sum;
     }

@@ -257,6 +257,26 @@ class AdjRibInTest {
         assertEquals(0, rib.clear());
     }
 
+    /**
+     * The writer remembers the table it used last; a clear drops the tables, so routes announced
+     * (and withdrawn) afterwards must go to the new table readers see, not the dropped one.
+     */
+    @Test
+    void routesAfterAClearGoToTheLiveTable() {
+        rib.apply(announce(v4("10.0.0.0/24"), path("192.0.2.1", 1, 64500)));
+        assertEquals(1, rib.clear(AfiSafi.IPV4_UNICAST));
+        rib.apply(announce(v4("10.0.1.0/24"), path("192.0.2.1", 1, 64500)));
+        assertEquals(1, rib.size());
+        assertNotNull(rib.get(key("10.0.1.0/24")));
+        assertEquals(1, rib.clear());
+        rib.apply(announce(v4("10.0.2.0/24", "10.0.3.0/24"), path("192.0.2.1", 1, 64500)));
+        rib.apply(withdraw(v4("10.0.2.0/24")));
+        assertEquals(1, rib.size());
+        assertNull(rib.get(key("10.0.2.0/24")));
+        assertNotNull(rib.get(key("10.0.3.0/24")));
+        assertEquals(1, rib.table(AfiSafi.IPV4_UNICAST).size());
+    }
+
     @Test
     void setsAreSharedAcrossPeersAndFreedAtZero() {
         AdjRibIn other = new AdjRibIn(store);
