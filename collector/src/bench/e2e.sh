@@ -19,7 +19,10 @@
 # Environment: CHURN_SECONDS (600), CHURN_PERCENT (20), CHURN_INTERVAL (10), RIBBIT_JAVA_OPTS,
 #   WARMUP (Ribbit's `warmup:` seconds, 0), LOC_RIB (true: keep the Loc-RIB too; default false),
 #   FEEDER (../shared/bench/feeder.py), JAR (collector/target/ribbit.jar, built if missing),
-#   KEEP_WORK (set: keep the work directory with the daemons' logs and GC logs).
+#   KEEP_WORK (set: keep the work directory with the daemons' logs and GC logs),
+#   ASPROF (path to async-profiler's asprof: profiles Ribbit's CPU from the feed's start to
+#   completion, per thread, into WORK/profile-SCENARIO-ribbit.collapsed; use with KEEP_WORK;
+#   ASPROF_EVENT (itimer), ASPROF_INTERVAL ("-i 1ms"; for alloc e.g. "--alloc 512k")).
 # Heap after full GC: Ribbit `jcmd GC.run` + `GC.heap_info` (used heap, minus the same before the feed);
 # BIRD `birdc show memory` (Total, minus before). GC pauses: Ribbit's -Xlog:gc, up to completion.
 # Loopback addresses and unprivileged ports only; every process started here is stopped on exit.
@@ -167,12 +170,14 @@ table() {
   start_$RECV "$peers"
   local heap0 cpu0 rss0; heap0=$(heap_$RECV); cpu0=$(cpu_s "$RPID"); rss0=$(rss_kb "$RPID")
   [ -n "${THREADS:-}" ] && [ "$RECV" = ribbit ] && thread_cpu "$RPID" > "$WORK/threads0-$TAG.txt"
+  [ -n "${ASPROF:-}" ] && [ "$RECV" = ribbit ] && "$ASPROF" start -e "${ASPROF_EVENT:-itimer}" ${ASPROF_INTERVAL:--i 1ms} -t "$RPID" >/dev/null
   python3 "$FEEDER" feed --host $host --port $PORT --peers "$peers" --v4 "$V4" --duration 0 \
     --report "$WORK/feed-$TAG.json" > "$WORK/feeder-$TAG.log" 2>&1 &
   local fpid=$!; PIDS+=("$fpid")
   wait_for "$total routes in $RECV" $((60 + total / 5000)) routes_at_least "$total"
   local end; end=$(now)
   local cpu; cpu=$(cpu_s "$RPID"); local hwm; hwm=$(hwm_kb "$RPID")
+  [ -n "${ASPROF:-}" ] && [ "$RECV" = ribbit ] && "$ASPROF" stop -o collapsed -f "$WORK/profile-$TAG.collapsed" "$RPID" >/dev/null
   local gclines=0; [ "$RECV" = ribbit ] && gclines=$(wc -l < "$GCLOG")
   if [ -n "${THREADS:-}" ] && [ "$RECV" = ribbit ]; then
     thread_cpu "$RPID" > "$WORK/threads1-$TAG.txt"

@@ -33,6 +33,11 @@ public final class BgpFrameDecoder extends ByteToMessageDecoder {
 
     public BgpFrameDecoder(SessionOptions options) {
         this.options = options;
+        // A read almost always ends inside a message, so the next read is appended to what is
+        // left. Compacting after every read (not every 16th) keeps the buffer about one read
+        // long: a full table otherwise grows it past the pooled sizes, and each growth is then a
+        // fresh, zeroed, unpooled buffer of another class (and a deoptimization of the decoders).
+        setDiscardAfterReads(1);
     }
 
     public void options(SessionOptions options) {
@@ -41,6 +46,11 @@ public final class BgpFrameDecoder extends ByteToMessageDecoder {
 
     public SessionOptions options() {
         return options;
+    }
+
+    /** The capacity of the buffer holding a partly received message (0 when none): for tests. */
+    int bufferedCapacity() {
+        return internalBuffer().capacity();
     }
 
     /** True after a header error: input is being discarded. */

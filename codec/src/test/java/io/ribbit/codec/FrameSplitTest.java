@@ -214,6 +214,42 @@ class FrameSplitTest {
         assertFalse(assertInstanceOf(UpdateMessage.class, extended.get(0)).treatAsWithdraw());
     }
 
+    /**
+     * A full table arrives in reads that almost all end inside a message, up to 16 reads per
+     * wake-up of the event loop (epoll's default) before the read-complete that compacts. The
+     * decoder compacts its buffer after every read, so it stays about one read long; compacting
+     * only every 16th read (Netty's default) lets it grow to many reads (and, at full-table read
+     * sizes, past the pooled sizes: a fresh zeroed buffer per growth).
+     */
+    @Test
+    void theBufferStaysAboutOneReadLongWhenReadsEndInsideMessages() {
+        byte[] stream = new byte[KEEPALIVE.length * 4000];
+        for (int i = 0; i < 4000; i++) {
+            System.arraycopy(KEEPALIVE, 0, stream, i * KEEPALIVE.length, KEEPALIVE.length);
+        }
+        int read = 1000; // not a multiple of 19: reads end inside a KEEPALIVE
+        TrackingAllocator alloc = new TrackingAllocator();
+        BgpFrameDecoder frames = new BgpFrameDecoder();
+        EmbeddedChannel ch = channel(frames, SessionOptions.DEFAULT, alloc);
+        List<Object> out = new ArrayList<>();
+        int largest = 0;
+        for (int off = 0, n = 0; off < stream.length; off += read, n++) {
+            byte[] chunk = Arrays.copyOfRange(stream, off, Math.min(stream.length, off + read));
+            ch.pipeline().fireChannelRead(alloc.buffer(chunk.length).writeBytes(chunk));
+            largest = Math.max(largest, frames.bufferedCapacity());
+            if (n % 16 == 15) {
+                ch.pipeline().fireChannelReadComplete();
+            }
+            for (Object m = ch.readInbound(); m != null; m = ch.readInbound()) {
+                out.add(m);
+            }
+        }
+        assertEquals(4000, out.size());
+        assertTrue(largest <= 4 * read, "the decoder's buffer grew to " + largest + " bytes for reads of " + read);
+        assertFalse(ch.finish());
+        alloc.assertAllReleased();
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     static byte[] goodUpdate(SessionOptions o) {

@@ -474,6 +474,34 @@ public final class ImportChecks {
             }
         }
 
+        /** The UPDATE's NLRI field (its announced IPv4 unicast prefixes). */
+        public PrefixList nlri() {
+            return nlri;
+        }
+
+        /** The announced prefixes of its MP_REACH_NLRI, or null. */
+        public PrefixList mp() {
+            return mp;
+        }
+
+        /** Every check some announced prefix failed (bits of {@link ImportCheck#bit()}). */
+        public int failed() {
+            return failed(nlri, nlriMask, nlriPrefix) | (mp == null ? 0 : failed(mp, mpMask, mpPrefix));
+        }
+
+        private static int failed(PrefixList p, int all, int[] each) {
+            if (p.isEmpty()) {
+                return 0;
+            }
+            int m = all;
+            if (each != null) {
+                for (int x : each) {
+                    m |= x;
+                }
+            }
+            return m;
+        }
+
         /** Calls {@code visitor} with every announced prefix that failed a check, and its mask. */
         public void forEach(PrefixVisitor visitor) {
             visit(nlri, visitor);

@@ -17,9 +17,17 @@ import java.util.Map;
  * @param direction {@code received} or {@code sent} for OPEN and NOTIFICATION, else null
  * @param raw the message's bytes (null unless a sink includes raw)
  * @param fields extra fields (state, reason, …), written after the message's fields
+ * @param more fields that write themselves, after {@code fields} (an UPDATE's {@code tags}: no map
+ *     per UPDATE), or null
  */
 public record Event(long timeMicros, String peer, long peerAs, long seq, String type, BgpMessage message,
-        String direction, byte[] raw, Map<String, Object> fields) {
+        String direction, byte[] raw, Map<String, Object> fields, JsonFields more) {
+    /** An event without {@code more}. */
+    public Event(long timeMicros, String peer, long peerAs, long seq, String type, BgpMessage message,
+            String direction, byte[] raw, Map<String, Object> fields) {
+        this(timeMicros, peer, peerAs, seq, type, message, direction, raw, fields, null);
+    }
+
     /** The type of the Loc-RIB's best-path events (docs/events.md#loc_rib). */
     public static final String LOC_RIB = "LOC_RIB";
 }

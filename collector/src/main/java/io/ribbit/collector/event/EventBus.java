@@ -45,6 +45,8 @@ public final class EventBus implements AutoCloseable {
     private final AtomicLong seq = new AtomicLong();
     private final Set<Throttled> paused = ConcurrentHashMap.newKeySet();
     private final List<EventSink> sinks;
+    /** {@link #sinks} for the writer's loop (no iterator per event). */
+    private final EventSink[] sinkArray;
     private final String host;
     private final SerializedString hostJson;
     private final long highWatermark;
@@ -68,6 +70,7 @@ public final class EventBus implements AutoCloseable {
         this.host = host;
         this.hostJson = new SerializedString(host);
         this.sinks = List.copyOf(sinks);
+        this.sinkArray = this.sinks.toArray(new EventSink[0]);
         this.highWatermark = highWatermark;
         this.lowWatermark = highWatermark / 2;
         boolean raw = false;
@@ -214,7 +217,7 @@ public final class EventBus implements AutoCloseable {
                     withRaw = rawBuf;
                 }
                 boolean locRib = Event.LOC_RIB.equals(e.type());
-                for (EventSink s : sinks) {
+                for (EventSink s : sinkArray) {
                     EventSinkConfig.LocRibEvents want = s.config().locRib();
                     if (locRib ? want == EventSinkConfig.LocRibEvents.NO : want == EventSinkConfig.LocRibEvents.ONLY) {
                         continue;
@@ -313,6 +316,9 @@ public final class EventBus implements AutoCloseable {
                 g.writeFieldName(f.getKey());
                 writeValue(g, f.getValue());
             }
+        }
+        if (e.more() != null) {
+            e.more().write(g);
         }
         if (raw && e.raw() != null) {
             g.writeStringField("raw", Hex.encode(e.raw()));

@@ -114,7 +114,7 @@ public final class MessageJson {
             g.writeString(IPV4_UNICAST);
             if (attrs.nextHop() != null) {
                 g.writeFieldName(NEXT_HOP);
-                g.writeString(attrs.nextHop().text());
+                writeIpv4Address(g, attrs.nextHop().address(), PREFIX_BYTES.get());
             }
             writePrefixes(g, u.nlri());
             g.writeEndObject();
@@ -270,8 +270,9 @@ public final class MessageJson {
 
     private void writePrefixStrings(JsonGenerator g, PrefixList p) throws IOException {
         if (!p.afiSafi().isIpv6()) {
+            byte[] b = PREFIX_BYTES.get();
             for (int i = 0; i < p.size(); i++) {
-                writeIpv4Prefix(g, p.ipv4(i));
+                writeIpv4Prefix(g, p.ipv4(i), b);
             }
             return;
         }
@@ -289,10 +290,15 @@ public final class MessageJson {
 
     /** Prefix {@code i} of {@code p} as a JSON string ("a.b.c.d/len", RFC 5952 text for IPv6). */
     public static void writePrefix(JsonGenerator g, PrefixList p, int i) throws IOException {
+        writePrefix(g, p, i, PREFIX_BYTES.get());
+    }
+
+    /** {@link #writePrefix(JsonGenerator, PrefixList, int)} with the thread's {@link #prefixBytes()}. */
+    public static void writePrefix(JsonGenerator g, PrefixList p, int i, byte[] b) throws IOException {
         if (p.afiSafi().isIpv6()) {
             g.writeString(p.prefix(i));
         } else {
-            writeIpv4Prefix(g, p.ipv4(i));
+            writeIpv4Prefix(g, p.ipv4(i), b);
         }
     }
 
@@ -308,26 +314,40 @@ public final class MessageJson {
     /** The writer thread's bytes for one prefix ("255.255.255.255/32" is 18). */
     private static final ThreadLocal<byte[]> PREFIX_BYTES = ThreadLocal.withInitial(() -> new byte[24]);
 
+    /** The calling thread's bytes for {@link #writePrefix(JsonGenerator, PrefixList, int, byte[])}: fetch once per list. */
+    public static byte[] prefixBytes() {
+        return PREFIX_BYTES.get();
+    }
+
     /**
      * An IPv4 prefix (packed as {@link PrefixList#packIpv4}) as a JSON string, formatted straight
-     * into bytes: no String, no escaping (digits, dots and a slash never need it).
+     * into bytes ({@code b}, at least 18): no String, no escaping (digits, dots and a slash never
+     * need it).
      */
-    private static void writeIpv4Prefix(JsonGenerator g, long packed) throws IOException {
-        byte[] b = PREFIX_BYTES.get();
-        int a = PrefixList.ipv4Address(packed);
-        int n = 0;
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            byte[] o = OCTETS[(a >>> shift) & 0xff];
-            for (byte c : o) {
-                b[n++] = c;
-            }
-            b[n++] = shift == 0 ? (byte) '/' : (byte) '.';
-        }
-        byte[] l = OCTETS[(int) (packed & 0xff)];
-        for (byte c : l) {
+    private static void writeIpv4Prefix(JsonGenerator g, long packed, byte[] b) throws IOException {
+        int n = appendIpv4(b, 0, PrefixList.ipv4Address(packed));
+        b[n++] = '/';
+        for (byte c : OCTETS[(int) (packed & 0xff)]) {
             b[n++] = c;
         }
         g.writeRawUTF8String(b, 0, n);
+    }
+
+    /** An IPv4 address as a JSON string, like {@link #writeIpv4Prefix} (a next hop: no String per UPDATE). */
+    private static void writeIpv4Address(JsonGenerator g, int address, byte[] b) throws IOException {
+        g.writeRawUTF8String(b, 0, appendIpv4(b, 0, address));
+    }
+
+    private static int appendIpv4(byte[] b, int n, int a) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            for (byte c : OCTETS[(a >>> shift) & 0xff]) {
+                b[n++] = c;
+            }
+            if (shift != 0) {
+                b[n++] = '.';
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ OPEN

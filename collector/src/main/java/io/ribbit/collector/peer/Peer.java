@@ -22,6 +22,7 @@ import io.ribbit.codec.nlri.AfiSafi;
 import io.ribbit.collector.config.NeighborConfig;
 import io.ribbit.collector.event.Event;
 import io.ribbit.collector.event.EventBus;
+import io.ribbit.collector.event.JsonFields;
 import io.ribbit.collector.metrics.PeerMeters;
 import io.ribbit.collector.metrics.RibbitMeters;
 import io.ribbit.rib.AdjRibIn;
@@ -451,7 +452,7 @@ public final class Peer implements EventBus.Throttled {
             countTags(tags);
             // Rendered by the event writer, off this loop.
             if (ctx.events().wantsMessages()) {
-                publish("UPDATE", u, null, raw, Map.of("tags", new TagsJson(tags)));
+                publish("UPDATE", u, null, raw, null, new TagsJson(tags));
             }
         }
         AfiSafi eor = u.endOfRib();
@@ -893,13 +894,18 @@ public final class Peer implements EventBus.Throttled {
     }
 
     private void publish(String type, BgpMessage m, String direction, byte[] raw, Map<String, Object> fields) {
+        publish(type, m, direction, raw, fields, null);
+    }
+
+    private void publish(String type, BgpMessage m, String direction, byte[] raw, Map<String, Object> fields,
+            JsonFields more) {
         EventBus bus = ctx.events();
         if (!bus.wantsMessages()) {
             return; // no sink writes it: not even built
         }
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        bus.publish(new Event(micros, name, remoteAs, bus.nextSeq(), type, m, direction, raw, fields), this);
+        bus.publish(new Event(micros, name, remoteAs, bus.nextSeq(), type, m, direction, raw, fields, more), this);
     }
 
     void logMalformed(MalformedMessage bad) {

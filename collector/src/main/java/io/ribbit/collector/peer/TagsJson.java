@@ -1,51 +1,59 @@
 package io.ribbit.collector.peer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.ribbit.collector.event.JsonValue;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.ribbit.codec.nlri.PrefixList;
+import io.ribbit.collector.event.JsonFields;
 import io.ribbit.collector.output.MessageJson;
 import io.ribbit.rib.ImportCheck;
 import io.ribbit.rib.ImportChecks;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * An UPDATE event's {@code tags} field (docs/events.md): per failed import check, its action and
  * the prefixes that failed it. Written on the event writer's thread, straight from the UPDATE's
- * prefix lists (one pass to find the failed checks, one per failed check for its prefixes).
+ * prefix lists (one pass per failed check), with no object per event beyond this one.
  */
-record TagsJson(ImportChecks.Tags tags) implements JsonValue {
+record TagsJson(ImportChecks.Tags tags) implements JsonFields {
     private static final ImportCheck[] CHECKS = ImportCheck.values();
+    private static final SerializedString TAGS = new SerializedString("tags");
+    private static final SerializedString CHECK = new SerializedString("check");
+    private static final SerializedString ACTION = new SerializedString("action");
+    private static final SerializedString PREFIXES = new SerializedString("prefixes");
 
     @Override
     public void write(JsonGenerator g) throws IOException {
-        int[] failed = new int[1];
-        tags.forEach((p, i, mask) -> failed[0] |= mask);
+        int failed = tags.failed();
+        g.writeFieldName(TAGS);
         g.writeStartArray();
         for (ImportCheck c : CHECKS) {
             int bit = c.bit();
-            if ((failed[0] & bit) == 0) {
+            if ((failed & bit) == 0) {
                 continue;
             }
             g.writeStartObject();
-            g.writeStringField("check", c.key());
-            g.writeStringField("action", tags.bound().rejects(bit) ? "reject" : "tag");
-            g.writeArrayFieldStart("prefixes");
-            try {
-                tags.forEach((p, i, mask) -> {
-                    if ((mask & bit) != 0) {
-                        try {
-                            MessageJson.writePrefix(g, p, i);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+            g.writeFieldName(CHECK);
+            g.writeString(c.key());
+            g.writeFieldName(ACTION);
+            g.writeString(tags.bound().rejects(bit) ? "reject" : "tag");
+            g.writeFieldName(PREFIXES);
+            g.writeStartArray();
+            writePrefixes(g, tags.nlri(), bit);
+            if (tags.mp() != null) {
+                writePrefixes(g, tags.mp(), bit);
             }
             g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    private void writePrefixes(JsonGenerator g, PrefixList p, int bit) throws IOException {
+        byte[] b = MessageJson.prefixBytes();
+        for (int i = 0; i < p.size(); i++) {
+            if ((tags.mask(p, i) & bit) != 0) {
+                MessageJson.writePrefix(g, p, i, b);
+            }
+        }
     }
 }
