@@ -10,7 +10,6 @@ import java.util.Map;
  * @param timeMicros wall-clock time, microseconds since the epoch
  * @param peer the peer's address text
  * @param peerAs the peer's AS (0 if not yet known)
- * @param seq a per-process sequence number (part of the RIS Live {@code id})
  * @param type {@code UPDATE}, {@code OPEN}, {@code NOTIFICATION}, {@code KEEPALIVE},
  *     {@code ROUTE_REFRESH}, {@code RIS_PEER_STATE}, {@code PEER_ALERT}, {@link #LOC_RIB}
  * @param message the BGP message (null for state events)
@@ -20,12 +19,12 @@ import java.util.Map;
  * @param more fields that write themselves, after {@code fields} (an UPDATE's {@code tags}: no map
  *     per UPDATE), or null
  */
-public record Event(long timeMicros, String peer, long peerAs, long seq, String type, BgpMessage message,
+public record Event(long timeMicros, String peer, long peerAs, String type, BgpMessage message,
         String direction, byte[] raw, Map<String, Object> fields, JsonFields more) {
     /** An event without {@code more}. */
-    public Event(long timeMicros, String peer, long peerAs, long seq, String type, BgpMessage message,
+    public Event(long timeMicros, String peer, long peerAs, String type, BgpMessage message,
             String direction, byte[] raw, Map<String, Object> fields) {
-        this(timeMicros, peer, peerAs, seq, type, message, direction, raw, fields, null);
+        this(timeMicros, peer, peerAs, type, message, direction, raw, fields, null);
     }
 
     /** The type of the Loc-RIB's best-path events (docs/events.md#loc_rib). */

@@ -42,7 +42,6 @@ public final class EventBus implements AutoCloseable {
 
     private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong seq = new AtomicLong();
     private final Set<Throttled> paused = ConcurrentHashMap.newKeySet();
     private final List<EventSink> sinks;
     /** {@link #sinks} for the writer's loop (no iterator per event). */
@@ -114,10 +113,6 @@ public final class EventBus implements AutoCloseable {
         return pending.get() > highWatermark;
     }
 
-    public long nextSeq() {
-        return seq.incrementAndGet();
-    }
-
     /** Events queued and not yet written. */
     public long pending() {
         return pending.get();
@@ -175,6 +170,9 @@ public final class EventBus implements AutoCloseable {
         JsonGenerator gen = null;
         JsonGenerator rawGen = null;
         boolean wrote = false;
+        // The id's sequence number: taken here, not by the producers (no shared counter on the peers'
+        // loops), so ids increase in the order the lines are written.
+        long seq = 0;
         while (true) {
             Event e = queue.poll();
             if (e == null) {
@@ -206,14 +204,15 @@ public final class EventBus implements AutoCloseable {
                     gen = generator(factory, buf);
                 }
                 buf.reset();
-                serialize(gen, buf, json, e, false);
+                seq++;
+                serialize(gen, buf, json, e, seq, false);
                 LineBuffer withRaw = null;
                 if (anyRaw && e.raw() != null) {
                     if (rawGen == null) {
                         rawGen = generator(factory, rawBuf);
                     }
                     rawBuf.reset();
-                    serialize(rawGen, rawBuf, json, e, true);
+                    serialize(rawGen, rawBuf, json, e, seq, true);
                     withRaw = rawBuf;
                 }
                 boolean locRib = Event.LOC_RIB.equals(e.type());
@@ -281,7 +280,7 @@ public final class EventBus implements AutoCloseable {
     }
 
     /** One event as one JSON line in {@code out} (which {@code g} writes to). */
-    private void serialize(JsonGenerator g, LineBuffer out, MessageJson json, Event e, boolean raw)
+    private void serialize(JsonGenerator g, LineBuffer out, MessageJson json, Event e, long seq, boolean raw)
             throws IOException {
         g.writeStartObject();
         g.writeFieldName(MessageJson.TYPE);
@@ -298,7 +297,7 @@ public final class EventBus implements AutoCloseable {
         g.writeFieldName(ID);
         text.setLength(0);
         text.append(e.peer()).append('-');
-        appendHex(text, e.seq());
+        appendHex(text, seq);
         writeText(g, text);
         g.writeFieldName(HOST);
         g.writeString(hostJson);

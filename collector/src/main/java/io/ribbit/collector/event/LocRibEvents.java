@@ -61,7 +61,7 @@ public final class LocRibEvents implements LocRib.Listener {
         }
         String name = peer == null ? "" : peer.name();
         long as = peer == null ? 0 : peer.remoteAs();
-        bus.publish(new Event(System.currentTimeMillis() * 1000, name, as, bus.nextSeq(), Event.LOC_RIB, null, null, null,
+        bus.publish(new Event(System.currentTimeMillis() * 1000, name, as, Event.LOC_RIB, null, null, null,
                 fields), null);
     }
 }

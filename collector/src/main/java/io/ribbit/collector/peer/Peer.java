@@ -905,7 +905,7 @@ public final class Peer implements EventBus.Throttled {
         }
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        bus.publish(new Event(micros, name, remoteAs, bus.nextSeq(), type, m, direction, raw, fields, more), this);
+        bus.publish(new Event(micros, name, remoteAs, type, m, direction, raw, fields, more), this);
     }
 
     void logMalformed(MalformedMessage bad) {

@@ -42,12 +42,12 @@ class EventBusTest {
             throw new IllegalStateException("fails mid-event on purpose");
         };
         try {
-            bus.publish(new Event(1_795_335_573_000_001L, "192.0.2.1", 3356, bus.nextSeq(), "UPDATE",
+            bus.publish(new Event(1_795_335_573_000_001L, "192.0.2.1", 3356, "UPDATE",
                     update(PrefixList.packIpv4(0x01020300, 24), PrefixList.packIpv4(0, 0),
                             PrefixList.packIpv4(0xffffffff, 32)), null, null, null), null);
-            bus.publish(new Event(5L, "192.0.2.1", 3356, bus.nextSeq(), "PEER_ALERT", null, null, null,
+            bus.publish(new Event(5L, "192.0.2.1", 3356, "PEER_ALERT", null, null, null,
                     Map.of("x", failing)), null);
-            bus.publish(new Event(1_795_335_574_123_456L, "192.0.2.2", 174, bus.nextSeq(), "UPDATE",
+            bus.publish(new Event(1_795_335_574_123_456L, "192.0.2.2", 174, "UPDATE",
                     update(PrefixList.packIpv4(0x0a000000, 8)), null, null, null), null);
         } finally {
             bus.close();
@@ -71,6 +71,43 @@ class EventBusTest {
         assertEquals("174", second.get("peer_asn").asText());
         assertEquals("192.0.2.2-3", second.get("id").asText());
         assertEquals("[\"10.0.0.0/8\"]", second.get("announcements").get(0).get("prefixes").toString());
+    }
+
+    /**
+     * Peers publish from their own loops; the writer numbers the events as it writes them, so the
+     * ids in the output increase by one, line after line, however the producers interleave (with
+     * the number taken by each producer, one that was overtaken between taking it and queueing the
+     * event left its line out of order).
+     */
+    @Test
+    void idsIncreaseInTheOrderTheLinesAreWritten() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EventBus bus = new EventBus("host-a", List.of(EventSink.of(new EventSinkConfig(EventSinkConfig.Type.STDOUT,
+                null, false, 0), out)), 1_000_000);
+        int perThread = 20_000;
+        List<Thread> producers = new java.util.ArrayList<>();
+        try {
+            for (String peer : List.of("192.0.2.1", "192.0.2.2", "192.0.2.3")) {
+                Thread t = new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        bus.publish(new Event(i, peer, 3356, "KEEPALIVE", null, null, null, null), null);
+                    }
+                });
+                producers.add(t);
+                t.start();
+            }
+            for (Thread t : producers) {
+                t.join();
+            }
+        } finally {
+            bus.close();
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(3 * perThread, lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            String id = JSON.readTree(lines[i]).get("data").get("id").asText();
+            assertEquals(Long.toHexString(i + 1), id.substring(id.lastIndexOf('-') + 1), "line " + (i + 1) + ": " + id);
+        }
     }
 
     @Test
