@@ -43,9 +43,8 @@ public final class EventBus implements AutoCloseable {
     private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     private final Set<Throttled> paused = ConcurrentHashMap.newKeySet();
-    private final List<EventSink> sinks;
-    /** {@link #sinks} for the writer's loop (no iterator per event). */
-    private final EventSink[] sinkArray;
+    /** An array: the writer loops over it per event (no iterator). */
+    private final EventSink[] sinks;
     private final String host;
     private final SerializedString hostJson;
     private final long highWatermark;
@@ -68,8 +67,7 @@ public final class EventBus implements AutoCloseable {
     public EventBus(String host, List<EventSink> sinks, long highWatermark) {
         this.host = host;
         this.hostJson = new SerializedString(host);
-        this.sinks = List.copyOf(sinks);
-        this.sinkArray = this.sinks.toArray(new EventSink[0]);
+        this.sinks = sinks.toArray(new EventSink[0]);
         this.highWatermark = highWatermark;
         this.lowWatermark = highWatermark / 2;
         boolean raw = false;
@@ -97,7 +95,7 @@ public final class EventBus implements AutoCloseable {
 
     /**
      * Whether some sink takes message and state events (everything but {@link Event#LOC_RIB}):
-     * when none does, a peer builds no event at all (no clock read, no sequence number).
+     * when none does, a peer builds no event at all (no clock read, no object).
      */
     public boolean wantsMessages() {
         return anyMessages;
@@ -119,7 +117,7 @@ public final class EventBus implements AutoCloseable {
     }
 
     public List<EventSink> sinks() {
-        return sinks;
+        return List.of(sinks);
     }
 
     /** Total time some peer was paused because the sinks were behind. */
@@ -195,7 +193,7 @@ public final class EventBus implements AutoCloseable {
                 continue;
             }
             try {
-                if (sinks.isEmpty()) {
+                if (sinks.length == 0) {
                     pending.decrementAndGet();
                     continue;
                 }
@@ -216,7 +214,7 @@ public final class EventBus implements AutoCloseable {
                     withRaw = rawBuf;
                 }
                 boolean locRib = Event.LOC_RIB.equals(e.type());
-                for (EventSink s : sinkArray) {
+                for (EventSink s : sinks) {
                     EventSinkConfig.LocRibEvents want = s.config().locRib();
                     if (locRib ? want == EventSinkConfig.LocRibEvents.NO : want == EventSinkConfig.LocRibEvents.ONLY) {
                         continue;

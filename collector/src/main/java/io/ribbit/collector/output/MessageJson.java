@@ -288,12 +288,10 @@ public final class MessageJson {
         }
     }
 
-    /** Prefix {@code i} of {@code p} as a JSON string ("a.b.c.d/len", RFC 5952 text for IPv6). */
-    public static void writePrefix(JsonGenerator g, PrefixList p, int i) throws IOException {
-        writePrefix(g, p, i, PREFIX_BYTES.get());
-    }
-
-    /** {@link #writePrefix(JsonGenerator, PrefixList, int)} with the thread's {@link #prefixBytes()}. */
+    /**
+     * Prefix {@code i} of {@code p} as a JSON string ("a.b.c.d/len", RFC 5952 text for IPv6);
+     * {@code b} is the thread's {@link #prefixBytes()}, fetched once per list.
+     */
     public static void writePrefix(JsonGenerator g, PrefixList p, int i, byte[] b) throws IOException {
         if (p.afiSafi().isIpv6()) {
             g.writeString(p.prefix(i));
@@ -314,7 +312,7 @@ public final class MessageJson {
     /** The writer thread's bytes for one prefix ("255.255.255.255/32" is 18). */
     private static final ThreadLocal<byte[]> PREFIX_BYTES = ThreadLocal.withInitial(() -> new byte[24]);
 
-    /** The calling thread's bytes for {@link #writePrefix(JsonGenerator, PrefixList, int, byte[])}: fetch once per list. */
+    /** The calling thread's bytes for {@link #writePrefix}: fetch once per list. */
     public static byte[] prefixBytes() {
         return PREFIX_BYTES.get();
     }
