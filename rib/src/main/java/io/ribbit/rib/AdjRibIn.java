@@ -137,7 +137,10 @@ public final class AdjRibIn {
 
     /**
      * The set for the routes {@code u} announces ({@code mp}: its MP_REACH_NLRI prefixes,
-     * {@code routes}), held by {@link #cached}; the caller adds the routes' references.
+     * {@code routes}), held by {@link #cached}, with one reference per route of {@code routes}
+     * already taken: in the same atomic step as the lookup (or the cache's), before the puts, so
+     * that no atomic update comes after the puts' stores and waits for them. The caller gives back
+     * the references its puts did not keep.
      */
     private AttributeSet attributeSet(UpdateMessage u, boolean mp, PrefixList routes) {
         ByteBuf b = scratch;
@@ -154,9 +157,10 @@ public final class AdjRibIn {
         // after the other in the intern and the puts.
         touched += (same ? 0 : store.touch(h)) + tableFor(routes).touch(routes);
         if (same) {
+            c.retain(routes.size());
             return c;
         }
-        AttributeSet s = store.intern(a, off, len, h);
+        AttributeSet s = store.intern(a, off, len, h, 1 + routes.size());
         cached = s;
         if (c != null) {
             store.release(c, 1);
@@ -235,8 +239,8 @@ public final class AdjRibIn {
             }
         }
         releaser.flush();
-        if (gained > 0) {
-            set.retain(gained); // alive meanwhile: the cache holds a reference
+        if (gained < p.size()) {
+            store.release(set, p.size() - gained); // never the last: the cache holds one
         }
         return p.size();
     }

@@ -32,11 +32,11 @@ public final class AttributeSet {
     @SuppressWarnings("unused")
     private volatile int refs;
 
-    /** A new set holding one reference (the caller's); published by the store's CAS. */
-    AttributeSet(byte[] bytes, int hash) {
+    /** A new set holding {@code refs} references (the caller's); published by the store's CAS. */
+    AttributeSet(byte[] bytes, int hash, int refs) {
         this.bytes = bytes;
         this.hash = hash;
-        REFS.set(this, 1);
+        REFS.set(this, refs);
     }
 
     /** Decodes the path attributes (allocates). */

@@ -123,6 +123,19 @@ public final class AttributeStore {
      * with one more reference that the caller now holds; a new set if there is none.
      */
     public AttributeSet intern(byte[] b, int off, int len, int hash) {
+        return intern(b, off, len, hash, 1);
+    }
+
+    /**
+     * {@link #intern} taking {@code refs} (at least 1) references at once: a new set is made with
+     * that count before it is published, and an existing one is raised by it in one atomic step.
+     * A writer that knows how many routes will refer to the set takes their references here
+     * rather than with a second atomic update after its puts.
+     */
+    public AttributeSet intern(byte[] b, int off, int len, int hash, int refs) {
+        if (refs < 1) {
+            throw new IllegalArgumentException("refs " + refs);
+        }
         int si = segmentIndex(hash);
         AttributeSet fresh = null;
         for (;;) {
@@ -142,7 +155,7 @@ public final class AttributeStore {
                         break; // rebuild first
                     }
                     if (fresh == null) {
-                        fresh = new AttributeSet(Arrays.copyOfRange(b, off, off + len), hash);
+                        fresh = new AttributeSet(Arrays.copyOfRange(b, off, off + len), hash, refs);
                     }
                     if (SLOT.compareAndSet(slots, i, null, fresh)) {
                         hashes[i] = hash; // only the winner of the slot writes it
@@ -154,7 +167,7 @@ public final class AttributeStore {
                 if (o == FROZEN) {
                     break;
                 }
-                if (o instanceof AttributeSet a && a.hash == hash && a.contentEquals(b, off, len) && a.tryRetain(1)) {
+                if (o instanceof AttributeSet a && a.hash == hash && a.contentEquals(b, off, len) && a.tryRetain(refs)) {
                     return a;
                 }
             }

@@ -149,20 +149,21 @@ public final class ImportChecks {
             if (want == 0 || attrs == null) {
                 return 0;
             }
-            AsPath path = attrs.asPath();
-            if (path == null) {
+            // From the received octets: no AsPath is built per UPDATE on the peer's loop.
+            int length = attrs.pathLength();
+            if (length < 0) {
                 return 0;
             }
             int m = 0;
-            if ((want & ImportCheck.AS_PATH_LENGTH.bit()) != 0 && path.length() > checks.maxPathLength) {
+            if ((want & ImportCheck.AS_PATH_LENGTH.bit()) != 0 && length > checks.maxPathLength) {
                 m |= ImportCheck.AS_PATH_LENGTH.bit();
             }
             if ((want & (ImportCheck.BOGON_ASN.bit() | ImportCheck.AS_PATH_LOOP.bit())) != 0) {
                 long[] asns = scratch;
-                int n = path.pathAsns(asns);
+                int n = attrs.pathAsns(asns);
                 if (n > asns.length) {
                     asns = new long[n];
-                    path.pathAsns(asns);
+                    attrs.pathAsns(asns);
                 }
                 for (int i = 0; i < n; i++) {
                     long a = asns[i];

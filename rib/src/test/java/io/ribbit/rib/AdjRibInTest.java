@@ -277,6 +277,42 @@ class AdjRibInTest {
         assertEquals(1, rib.table(AfiSafi.IPV4_UNICAST).size());
     }
 
+    /**
+     * A set's count is its routes plus the writer's cache, whatever the puts did: references are
+     * taken for every announced route before the puts, and those not kept (the route already had
+     * the set, a prefix twice in one UPDATE, a rejected route) are given back.
+     */
+    @Test
+    void countsStayExactWhenAnnouncementsKeepNoReference() throws Exception {
+        List<io.ribbit.codec.attr.PathAttribute> p = path("192.0.2.1", 7, 64500);
+        rib.apply(announce(v4("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"), p));
+        AttributeSet a = rib.table(AfiSafi.IPV4_UNICAST).get(PrefixList.packIpv4(Routes.ipv4("10.0.0.0"), 24), 0, 24, 0, 0);
+        assertEquals(4, a.refCount(), "three routes and the cache");
+        rib.apply(announce(v4("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"), p)); // same routes, cached set
+        assertEquals(4, a.refCount());
+        rib.apply(announce(v4("10.0.3.0/24", "10.0.3.0/24", "10.0.0.0/24"), p)); // one new, twice, one kept
+        assertEquals(5, a.refCount());
+        assertEquals(4, rib.size());
+        // Another writer's set for the same content: found in the store, not the cache.
+        AdjRibIn other = new AdjRibIn(store);
+        other.apply(announce(v4("10.0.0.0/24", "10.0.0.0/24"), p));
+        assertEquals(7, a.refCount(), "one more route and the other cache");
+        // A rejected route keeps no reference and removes the prefix's route.
+        ImportChecks reject = new ImportChecks(Map.of(ImportCheck.NEXT_HOP, ImportChecks.Action.REJECT), 24, 48, 100);
+        ImportChecks.Bound bound = reject.bind(64501, 64500, java.net.InetAddress.getByName("192.0.2.1"));
+        UpdateMessage third = announce(v4("10.0.1.0/24", "10.0.9.0/24"), path("192.0.2.99", 7, 64500));
+        ImportChecks.Tags tags = bound.evaluate(third);
+        assertTrue(tags.rejected(third.nlri(), 0));
+        AdjRibIn.Change c = rib.apply(third, tags);
+        assertEquals(1, c.removed());
+        assertEquals(5, a.refCount(), "10.0.1.0/24 left it, and the cache moved to the rejected UPDATE's set");
+        assertEquals(3, rib.size());
+        other.clear();
+        rib.clear();
+        assertEquals(0, a.refCount());
+        assertEquals(0, store.size(), "nothing left behind: the rejected UPDATE's set died with the cache");
+    }
+
     @Test
     void setsAreSharedAcrossPeersAndFreedAtZero() {
         AdjRibIn other = new AdjRibIn(store);

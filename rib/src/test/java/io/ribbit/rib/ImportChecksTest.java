@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.ribbit.codec.SessionOptions;
+import io.ribbit.codec.attr.UpdateDecodeContext;
+import io.ribbit.codec.message.MessageCodec;
 import io.ribbit.codec.attr.AddressAttribute;
 import io.ribbit.codec.attr.AsPath;
 import io.ribbit.codec.attr.AttributeCode;
@@ -95,6 +100,46 @@ class ImportChecksTest {
             checked += expected ? 1 : 0;
         }
         assertTrue(checked > 20_000, "the probes hit the ranges: " + checked);
+    }
+
+    /**
+     * {@code u} sent and received on a session with {@code options}: the path checks then read the
+     * received AS_PATH octets ({@link PathAttributes#pathAsns}) instead of a built path.
+     */
+    static UpdateMessage received(UpdateMessage u, SessionOptions options) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            MessageCodec.encode(u, buf, options);
+            return (UpdateMessage) MessageCodec.decode(buf, options, new UpdateDecodeContext());
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void pathChecksOnReceivedUpdates() throws Exception {
+        ImportChecks.Bound b = bound(new ImportChecks(Map.of(), 24, 48, 5));
+        long[][] paths = {{3356, 3356, 3356, 174}, {3356, 174, 3356}, {3356, LOCAL_AS, 174}, {3356, 0},
+            {3356, 23456}, {3356, 64513}, {3356, 65535}, {3356, 4_200_000_000L}, {3356, 1, 2, 3, 4, 5},
+            {3356, 1, 2, 3, 4}, {3356, 1299, 13335}};
+        for (long[] path : paths) {
+            UpdateMessage built = update("192.0.2.10", path, "1.0.0.0/24");
+            int want = b.pathMask(built.attributes());
+            for (SessionOptions o : new SessionOptions[] {SessionOptions.AS4, SessionOptions.DEFAULT}) {
+                if (o == SessionOptions.DEFAULT && java.util.Arrays.stream(path).anyMatch(a -> a > 65535)) {
+                    continue; // a 2-octet session carries such a path in AS4_PATH: the merged path is built
+                }
+                UpdateMessage got = received(built, o);
+                assertEquals(want, b.pathMask(got.attributes()), () -> java.util.Arrays.toString(path) + " " + o);
+            }
+        }
+        assertEquals(ImportCheck.AS_PATH_LOOP.bit(),
+                b.pathMask(received(update("192.0.2.10", new long[] {3356, 174, 3356}, "1.0.0.0/24"), SessionOptions.AS4)
+                        .attributes()), "the walk over the octets finds the loop");
+        // A 2-octet session: AS_PATH with AS_TRANS plus AS4_PATH; the check sees the merged path.
+        UpdateMessage two = received(update("192.0.2.10", new long[] {3356, 4_200_000_000L}, "1.0.0.0/24"),
+                SessionOptions.DEFAULT);
+        assertEquals(ImportCheck.BOGON_ASN.bit(), b.pathMask(two.attributes()), "4200000000 is private (RFC 6996)");
     }
 
     @Test

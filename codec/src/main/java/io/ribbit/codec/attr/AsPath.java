@@ -107,6 +107,57 @@ public final class AsPath implements PathAttribute {
         return n;
     }
 
+    /**
+     * {@link #pathAsns} over an AS_PATH value as received ({@code len} octets at {@code off} in
+     * {@code b}, ASNs of {@code asnSize} = 2 or 4 octets), without building the path. The value
+     * must have passed the decoder's checks; a truncated segment ends the walk.
+     */
+    public static int pathAsns(byte[] b, int off, int len, int asnSize, long[] out) {
+        int n = 0;
+        int end = off + len;
+        for (int i = off; i + 2 <= end;) {
+            int type = b[i] & 0xff;
+            int count = b[i + 1] & 0xff;
+            i += 2;
+            if (i + count * asnSize > end) {
+                break;
+            }
+            if (type == AS_CONFED_SEQUENCE || type == AS_CONFED_SET) {
+                i += count * asnSize;
+                continue;
+            }
+            for (int k = 0; k < count; k++, n++, i += asnSize) {
+                if (n < out.length) {
+                    out[n] = asnSize == 4
+                            ? Integer.toUnsignedLong((b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16
+                                    | (b[i + 2] & 0xff) << 8 | b[i + 3] & 0xff)
+                            : (b[i] & 0xff) << 8 | b[i + 1] & 0xff;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** {@link #length} over an AS_PATH value as received (see {@link #pathAsns(byte[], int, int, int, long[])}). */
+    public static int length(byte[] b, int off, int len, int asnSize) {
+        int n = 0;
+        int end = off + len;
+        for (int i = off; i + 2 <= end;) {
+            int type = b[i] & 0xff;
+            int count = b[i + 1] & 0xff;
+            i += 2 + count * asnSize;
+            if (i > end) {
+                break;
+            }
+            if (type == AS_SEQUENCE) {
+                n += count;
+            } else if (type == AS_SET) {
+                n += 1;
+            }
+        }
+        return n;
+    }
+
     /** Every ASN in order, segment types flattened away. */
     public long[] asns() {
         int n = 0;

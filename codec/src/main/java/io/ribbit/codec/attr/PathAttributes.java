@@ -296,6 +296,54 @@ public final class PathAttributes {
         return p != null && p != rawAsPath();
     }
 
+    /**
+     * The effective AS path's ASNs as {@link AsPath#pathAsns(long[])} gives them (0 without a
+     * path). When AS_PATH as received is the path (no RFC 6793 merge) they are read from the
+     * received octets and no {@link AsPath} is built: for per-UPDATE checks on a peer's loop.
+     */
+    public int pathAsns(long[] out) {
+        int h = receivedAsPathHeader();
+        if (h >= 0) {
+            return AsPath.pathAsns(raw, valueStart(h), valueLength(h), options.fourOctetAs() ? 4 : 2, out);
+        }
+        AsPath p = asPath();
+        return p == null ? 0 : p.pathAsns(out);
+    }
+
+    /** The effective AS path's length ({@link AsPath#length()}), -1 without a path; builds no value, like {@link #pathAsns}. */
+    public int pathLength() {
+        int h = receivedAsPathHeader();
+        if (h >= 0) {
+            return AsPath.length(raw, valueStart(h), valueLength(h), options.fourOctetAs() ? 4 : 2);
+        }
+        AsPath p = asPath();
+        return p == null ? -1 : p.length();
+    }
+
+    /**
+     * Where AS_PATH's header starts in {@link #raw} when the received AS_PATH is the effective
+     * path and was decoded from {@link #raw}; else -1 (built attributes, a merged path, no AS_PATH).
+     */
+    private int receivedAsPathHeader() {
+        if (raw == null || options == null || effectivePath != null) {
+            return -1;
+        }
+        int i = indexOf(AttributeCode.AS_PATH);
+        return i < 0 ? -1 : start(i);
+    }
+
+    /** Where the value of the attribute whose header starts at {@code h} starts. */
+    private int valueStart(int h) {
+        return h + ((raw[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0 ? 4 : 3);
+    }
+
+    /** The length of the value of the attribute whose header starts at {@code h}. */
+    private int valueLength(int h) {
+        return (raw[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0
+                ? (raw[h + 2] & 0xff) << 8 | raw[h + 3] & 0xff
+                : raw[h + 2] & 0xff;
+    }
+
     /** AS_PATH exactly as received, or null. */
     public AsPath rawAsPath() {
         return (AsPath) find(AttributeCode.AS_PATH);
