@@ -1,7 +1,10 @@
 package io.ribbit.rib;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,7 +12,11 @@ import io.ribbit.codec.SessionOptions;
 import io.ribbit.codec.attr.UpdateDecodeContext;
 import io.ribbit.codec.message.MessageCodec;
 import io.ribbit.codec.message.UpdateMessage;
+import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.nlri.AfiSafi;
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,5 +45,106 @@ class ReceivedBytesTest {
         assertEquals(a.get(k), b.get(k));
         assertEquals(13335, a.get(k).attributes().asPath().originAs());
         assertEquals(2, a.size(AfiSafi.IPV4_UNICAST));
+    }
+
+    static final String ORIGIN = "40010100";
+    static final String AS_PATH = "40020a02020000 0d1c00000513".replace(" ", "");
+    static final String NEXT_HOP = "400304c0000201";
+    static final String MED = "80040400000007";
+    /** IPv6 unicast, next hop 2001:db8::1, NLRI 2001:db8::/32. */
+    static final String MP_REACH = "800e1a000201102001" + "0db8" + "0".repeat(22) + "01" + "00" + "2020010db8";
+    /** IPv6 unicast, 2001:db8:1::/48 withdrawn. */
+    static final String MP_UNREACH = "800f0a000201302001" + "0db80001";
+    /** 25 large communities (300 octets): an extended-length attribute. */
+    static final String LARGE = "d020012c" + "0000000d0000000100000002".repeat(25);
+    /** ATOMIC_AGGREGATE with a length of 1: discarded (RFC 7606 §7.6). */
+    static final String BAD_ATOMIC = "40060100";
+
+    /** An UPDATE with these attributes (hex) and IPv4 NLRI (hex), decoded on a 4-octet session. */
+    static UpdateMessage received(List<String> attributes, String nlri) {
+        HexFormat hex = HexFormat.of();
+        byte[] attrs = hex.parseHex(String.join("", attributes));
+        byte[] n = hex.parseHex(nlri);
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        for (int i = 0; i < 16; i++) {
+            m.write(0xff);
+        }
+        int len = 19 + 2 + 2 + attrs.length + n.length;
+        m.write(len >>> 8);
+        m.write(len);
+        m.write(2);
+        m.write(0);
+        m.write(0);
+        m.write(attrs.length >>> 8);
+        m.write(attrs.length);
+        m.writeBytes(attrs);
+        m.writeBytes(n);
+        ByteBuf wire = Unpooled.wrappedBuffer(m.toByteArray());
+        try {
+            return (UpdateMessage) MessageCodec.decode(wire, SessionOptions.AS4, new UpdateDecodeContext());
+        } finally {
+            wire.release();
+        }
+    }
+
+    static byte[] copy(boolean whole, PathAttributes a) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            if (whole) {
+                AttributeBytes.copyWithoutMp(a.rawNoCopy(), a, out);
+            } else {
+                AttributeBytes.copyEachWithoutMp(a.rawNoCopy(), a, out);
+            }
+            byte[] b = new byte[out.readableBytes()];
+            out.readBytes(b);
+            return b;
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * A whole received field is copied in one block, or in the runs between MP_REACH_NLRI and
+     * MP_UNREACH_NLRI, wherever they are; the result must be what copying attribute by attribute
+     * gives.
+     */
+    @Test
+    void oneBlockOrRunsGiveWhatCopyingEachAttributeGives() {
+        HexFormat hex = HexFormat.of();
+        record Case(List<String> attributes, String nlri, String want) {
+        }
+        List<Case> cases = List.of(
+                new Case(List.of(ORIGIN, AS_PATH, NEXT_HOP, MED), "18010000", ORIGIN + AS_PATH + NEXT_HOP + MED),
+                new Case(List.of(MP_REACH, ORIGIN, AS_PATH, MED, LARGE), "", ORIGIN + AS_PATH + MED + LARGE),
+                new Case(List.of(ORIGIN, MP_REACH, AS_PATH, NEXT_HOP, MED, MP_UNREACH), "18010000",
+                        ORIGIN + AS_PATH + NEXT_HOP + MED),
+                new Case(List.of(MP_UNREACH, ORIGIN, AS_PATH, LARGE, MP_REACH), "", ORIGIN + AS_PATH + LARGE),
+                new Case(List.of(ORIGIN, AS_PATH, MP_UNREACH, MP_REACH, MED), "", ORIGIN + AS_PATH + MED));
+        for (Case c : cases) {
+            UpdateMessage u = received(c.attributes(), c.nlri());
+            assertTrue(u.problems().isEmpty(), () -> c + ": " + u.problems());
+            PathAttributes a = u.attributes();
+            assertTrue(a.receivedWhole(), c::toString);
+            byte[] want = hex.parseHex(c.want());
+            assertArrayEquals(want, copy(true, a), c::toString);
+            assertArrayEquals(want, copy(false, a), c::toString);
+        }
+    }
+
+    /** A discarded attribute leaves a field that is not whole: the copy skips it. */
+    @Test
+    void aDiscardedAttributeIsNotInterned() {
+        UpdateMessage u = received(List.of(ORIGIN, AS_PATH, BAD_ATOMIC, NEXT_HOP, MED), "18010000");
+        assertFalse(u.problems().isEmpty(), "the malformed ATOMIC_AGGREGATE is reported");
+        assertFalse(u.attributes().receivedWhole());
+        AdjRibIn rib = new AdjRibIn(new AttributeStore(16, 16));
+        rib.apply(u);
+        Route r = rib.get(RouteKey.of(u.nlri(), 0));
+        assertFalse(r.attributes().atomicAggregate(), "discarded (RFC 7606 §7.6)");
+        assertEquals(7, r.attributes().med());
+        UpdateMessage clean = received(List.of(ORIGIN, AS_PATH, NEXT_HOP, MED), "18010000");
+        AdjRibIn other = new AdjRibIn(rib.store());
+        other.apply(clean);
+        assertEquals(1, rib.store().size(), "the same set as the UPDATE without the discarded attribute");
     }
 }

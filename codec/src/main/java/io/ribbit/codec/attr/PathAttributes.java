@@ -178,10 +178,20 @@ public final class PathAttributes {
 
     /**
      * The Path Attributes field exactly as received, or null for attributes built in code. With
-     * {@link #receivedRange}, what a RIB can intern by content without building any value.
+     * {@link #rawStart} (or, when {@link #receivedWhole}, as one block), what a RIB can intern by
+     * content without building any value.
      */
     public byte[] rawNoCopy() {
         return raw;
+    }
+
+    /**
+     * Whether these attributes are exactly those of {@link #rawNoCopy()}, in order: decoded, with
+     * none discarded (RFC 7606 attribute discard, a duplicate), so the field's attributes follow
+     * one another from offset 0 to its end. False for built attributes.
+     */
+    public boolean receivedWhole() {
+        return raw != null && starts == null;
     }
 
     /** Where attribute {@code i} (header included) starts in {@link #rawNoCopy()}; -1 for built attributes. */
