@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * octets instead of building an {@link AsPath}; they must give exactly what the built path gives
  * ({@link AsPath#pathAsns(long[])}, {@link AsPath#length()}), on 4-octet and 2-octet sessions,
  * and the merged path when a 2-octet session's AS_PATH is rebuilt with AS4_PATH (RFC 6793 §4.2.3).
+ * {@link PathAttributes#nextHopAddress} likewise reads NEXT_HOP's octets.
  */
 class PathFromReceivedOctetsTest {
 
@@ -135,5 +136,22 @@ class PathFromReceivedOctetsTest {
         PathAttributes builtWithPath = PathAttributes.of(AsPath.sequence(65001, 65002));
         assertEquals(2, builtWithPath.pathLength());
         assertEquals(AttributeCode.AS_PATH, builtWithPath.asPath().code());
+    }
+
+    @Test
+    void nextHopFromTheOctets() {
+        PathAttributes a = received(AS4, asPath(seq(65001)));
+        assertEquals(Integer.toUnsignedLong(Wire.ipv4("192.0.2.254")), a.nextHopAddress());
+        assertEquals(a.nextHop().address(), (int) a.nextHopAddress());
+        // An address with the top bit set stays positive (unsigned); -1 is "absent" only.
+        io.ribbit.codec.message.UpdateMessage u = io.ribbit.codec.message.UpdateMessage.of(
+                io.ribbit.codec.nlri.PrefixList.empty(io.ribbit.codec.nlri.AfiSafi.IPV4_UNICAST),
+                PathAttributes.of(Origin.IGP, AsPath.sequence(65001),
+                        new io.ribbit.codec.attr.AddressAttribute(AttributeCode.NEXT_HOP, Wire.ipv4("255.255.255.254"))),
+                Wire.prefixes(io.ribbit.codec.nlri.AfiSafi.IPV4_UNICAST, "198.51.100.0/24"));
+        PathAttributes high = ((io.ribbit.codec.message.UpdateMessage) Wire.roundTrip(u, AS4)).attributes();
+        assertEquals(0xFFFFFFFEL, high.nextHopAddress());
+        assertEquals(0xFFFFFFFEL, u.attributes().nextHopAddress(), "built attributes: from the value");
+        assertEquals(-1, PathAttributes.of(Origin.IGP).nextHopAddress());
     }
 }

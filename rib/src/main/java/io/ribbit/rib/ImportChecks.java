@@ -236,8 +236,8 @@ public final class ImportChecks {
             int path = pathMask(u.attributes(), writerAsns);
             int nlriMask = 0;
             if (!nlri.isEmpty()) {
-                AddressAttribute nh = u.attributes().nextHop();
-                nlriMask = path | (nh == null ? 0 : nextHopMask(nh.address()));
+                long nh = u.attributes().nextHopAddress();
+                nlriMask = path | (nh < 0 ? 0 : nextHopMask((int) nh));
             }
             int mpMask = mp == null ? 0 : path | nextHopMask(reach.afiSafi().isVpn() ? null : reach.nextHopBytes());
             int[] nlriPrefix = prefixMasks(nlri);

@@ -331,6 +331,27 @@ public final class PathAttributes {
     }
 
     /**
+     * NEXT_HOP's IPv4 address as an unsigned value, or -1 without NEXT_HOP. Received attributes
+     * are read from their octets (the decoder checked the length, RFC 7606 §7.3), so no
+     * {@link AddressAttribute} is built per UPDATE.
+     */
+    public long nextHopAddress() {
+        int i = indexOf(AttributeCode.NEXT_HOP);
+        if (i < 0) {
+            return -1;
+        }
+        if (raw != null) {
+            int h = start(i);
+            int v = valueStart(h);
+            if (valueLength(h) == 4) {
+                return Integer.toUnsignedLong((raw[v] & 0xff) << 24 | (raw[v + 1] & 0xff) << 16
+                        | (raw[v + 2] & 0xff) << 8 | raw[v + 3] & 0xff);
+            }
+        }
+        return Integer.toUnsignedLong(((AddressAttribute) get(i)).address());
+    }
+
+    /**
      * Where AS_PATH's header starts in {@link #raw} when the received AS_PATH is the effective
      * path and was decoded from {@link #raw}; else -1 (built attributes, a merged path, no AS_PATH).
      */

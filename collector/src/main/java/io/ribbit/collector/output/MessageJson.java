@@ -112,9 +112,10 @@ public final class MessageJson {
             g.writeStartObject();
             g.writeFieldName(AFI_SAFI);
             g.writeString(IPV4_UNICAST);
-            if (attrs.nextHop() != null) {
+            long nh = attrs.nextHopAddress();
+            if (nh >= 0) {
                 g.writeFieldName(NEXT_HOP);
-                writeIpv4Address(g, attrs.nextHop().address(), PREFIX_BYTES.get());
+                writeIpv4Address(g, (int) nh, PREFIX_BYTES.get());
             }
             writePrefixes(g, u.nlri());
             g.writeEndObject();
