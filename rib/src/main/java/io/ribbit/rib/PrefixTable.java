@@ -37,14 +37,15 @@ import java.util.Arrays;
  * large table's load stays between 1/2 and 3/4; it shrinks below 1/8). The capacity need not be
  * a power of two: a hash's home slot is its high bits, after a multiplier kept while the table
  * grows and changed when it shrinks, scaled to the capacity ({@link #homeOf}). Keys are primitive, in parallel
- * arrays: IPv4 is an {@code int} address plus a length {@code byte} (the API takes and gives them
- * packed in one {@code long}, {@link PrefixList#packIpv4}; the length is read only when the
- * address matches, so a probe touches the values and addresses); IPv6 two {@code long}s plus a
- * length {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
+ * arrays: IPv4 is the packed prefix in one {@code long} ({@link PrefixList#packIpv4}: address and
+ * length, so a new route writes two arrays, the keys and the values, and a probe reads the same
+ * two); IPv6 two {@code long}s plus a length {@code byte}; the ADD-PATH path id an {@code int[]} only in ADD-PATH tables (RFC 7911 §3: the id
  * is part of the key); the route distinguisher a {@code long[]} only for VPN families (RFC 4364
  * §4.3.4); labels an {@code int[]} only for labeled families (RFC 8277). Values are references in
  * an {@code AttributeSet[]}. Stale marks are a {@code byte[]} allocated while routes are stale.
- * An IPv4 unicast route costs 9 bytes per slot (12 with a {@code long} key), no object of its own. Each array is paged
+ * An IPv4 unicast route costs 12 bytes per slot, no object of its own. (An {@code int} address
+ * and a {@code byte} length cost 9 but put every new route in three arrays, three cache misses
+ * instead of two: 1.5× slower at 1M routes, docs/performance.md, session 8.) Each array is paged
  * ({@link #PAGE} slots per page) so none is a G1 humongous object.
  *
  * <p><b>Publication.</b> The writer writes a new entry's key (and labels) with plain stores,
@@ -113,13 +114,11 @@ public final class PrefixTable {
         final int stripeShift;
         final int stripes;
         final int pageSize;
-        /** IPv6: the high 64 bits, else null. */
+        /** IPv6: the high 64 bits; IPv4: the packed prefix ({@link PrefixList#packIpv4}). */
         final long[][] keys;
         /** IPv6: the low 64 bits, else null. */
         final long[][] lows;
-        /** IPv4: the prefix's address, else null. */
-        final int[][] addresses;
-        /** Prefix lengths. */
+        /** IPv6: prefix lengths, else null (an IPv4 key holds its length). */
         final byte[][] lengths;
         /** ADD-PATH path ids, else null (every id 0). */
         final int[][] pathIds;
@@ -149,10 +148,9 @@ public final class PrefixTable {
             this.stripes = stripes;
             this.pageSize = Math.min(capacity, PAGE);
             int pages = capacity / pageSize;
-            this.keys = ipv6 ? new long[pages][pageSize] : null;
+            this.keys = new long[pages][pageSize];
             this.lows = ipv6 ? new long[pages][pageSize] : null;
-            this.addresses = ipv6 ? null : new int[pages][pageSize];
-            this.lengths = new byte[pages][pageSize];
+            this.lengths = ipv6 ? new byte[pages][pageSize] : null;
             this.pathIds = addPath ? new int[pages][pageSize] : null;
             this.rds = vpn ? new long[pages][pageSize] : null;
             this.labels = labeled ? new int[pages][pageSize] : null;
@@ -218,12 +216,7 @@ public final class PrefixTable {
 
         /** IPv6: the high 64 bits; IPv4: the packed prefix ({@link PrefixList#packIpv4}). */
         long key(int p) {
-            return keys != null ? keys[p >>> PAGE_SHIFT][p & PAGE_MASK]
-                    : PrefixList.packIpv4(address(p), length(p));
-        }
-
-        int address(int p) {
-            return addresses[p >>> PAGE_SHIFT][p & PAGE_MASK];
+            return keys[p >>> PAGE_SHIFT][p & PAGE_MASK];
         }
 
         long low(int p) {
@@ -231,7 +224,8 @@ public final class PrefixTable {
         }
 
         int length(int p) {
-            return lengths[p >>> PAGE_SHIFT][p & PAGE_MASK] & 0xff;
+            return lengths != null ? lengths[p >>> PAGE_SHIFT][p & PAGE_MASK] & 0xff
+                    : PrefixList.ipv4Length(keys[p >>> PAGE_SHIFT][p & PAGE_MASK]);
         }
 
         int pathId(int p) {
@@ -264,13 +258,10 @@ public final class PrefixTable {
         void key(int p, long high, long low, int length, int pathId, long rd) {
             int g = p >>> PAGE_SHIFT;
             int o = p & PAGE_MASK;
-            if (keys != null) {
-                keys[g][o] = high;
+            keys[g][o] = high;
+            if (lows != null) {
                 lows[g][o] = low;
                 lengths[g][o] = (byte) length;
-            } else {
-                addresses[g][o] = PrefixList.ipv4Address(high);
-                lengths[g][o] = (byte) PrefixList.ipv4Length(high);
             }
             if (pathIds != null) {
                 pathIds[g][o] = pathId;
@@ -460,15 +451,12 @@ public final class PrefixTable {
         return sameKey(s, p, high, low, length) && s.pathId(p) == pathId && s.rd(p) == rd;
     }
 
-    /**
-     * Whether slot {@code p} holds the prefix (path id and RD aside). IPv4 compares the address
-     * first: the length is another array, read only when the address is the same.
-     */
+    /** Whether slot {@code p} holds the prefix (path id and RD aside). */
     private boolean sameKey(Slots s, int p, long high, long low, int length) {
         if (ipv6) {
             return s.key(p) == high && s.low(p) == low && s.length(p) == length;
         }
-        return s.address(p) == PrefixList.ipv4Address(high) && s.length(p) == PrefixList.ipv4Length(high);
+        return s.key(p) == high;
     }
 
     // ------------------------------------------------------------------ readers
@@ -790,7 +778,7 @@ public final class PrefixTable {
                     : hashOf(p.ipv4(i), 0, 0, p.pathId(i), p.routeDistinguisher(i)));
             int g = h >>> PAGE_SHIFT;
             int o = h & PAGE_MASK;
-            sum += (ipv6 ? (int) s.keys[g][o] : s.addresses[g][o]) + (s.values[g][o] == null ? 0 : 1);
+            sum += (int) s.keys[g][o] + (s.values[g][o] == null ? 0 : 1);
         }
         return sum;
     }
@@ -977,13 +965,11 @@ public final class PrefixTable {
         int ao = q & PAGE_MASK;
         int bg = p >>> PAGE_SHIFT;
         int bo = p & PAGE_MASK;
-        if (b.keys != null) {
-            b.keys[bg][bo] = a.keys[ag][ao];
+        b.keys[bg][bo] = a.keys[ag][ao];
+        if (b.lows != null) {
             b.lows[bg][bo] = a.lows[ag][ao];
-        } else {
-            b.addresses[bg][bo] = a.addresses[ag][ao];
+            b.lengths[bg][bo] = a.lengths[ag][ao];
         }
-        b.lengths[bg][bo] = a.lengths[ag][ao];
         if (b.pathIds != null) {
             b.pathIds[bg][bo] = a.pathIds == null ? 0 : a.pathIds[ag][ao];
         }
