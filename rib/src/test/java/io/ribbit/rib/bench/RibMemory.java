@@ -60,9 +60,9 @@ public final class RibMemory {
             routes += rib.size();
             PrefixTable t = rib.table(AfiSafi.IPV4_UNICAST);
             long cap = t.capacity();
-            // addresses int[] + lengths byte[] + values AttributeSet[] (4-byte refs) + seqlock versions int[] (one per
-            // 128 slots), with array headers.
-            tableBytes += align(16 + 4 * cap) + align(16 + cap) + align(16 + 4 * cap) + align(16 + 4 * Math.max(1, cap >> 7)) + 64;
+            // keys long[] (IPv4: the packed prefix) + values AttributeSet[] (4-byte refs) + seqlock versions int[]
+            // (one per 128 slots), with array headers.
+            tableBytes += align(16 + 8 * cap) + align(16 + 4 * cap) + align(16 + 4 * Math.max(1, cap >> 7)) + 64;
         }
         long[] f = store.footprint(); // sets, content bytes, slots
         long sets = f[0];
