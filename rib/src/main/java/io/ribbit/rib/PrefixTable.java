@@ -45,7 +45,7 @@ import java.util.Arrays;
  * an {@code AttributeSet[]}. Stale marks are a {@code byte[]} allocated while routes are stale.
  * An IPv4 unicast route costs 12 bytes per slot, no object of its own. (An {@code int} address
  * and a {@code byte} length cost 9 but put every new route in three arrays, three cache misses
- * instead of two: 1.5× slower at 1M routes, docs/performance.md, session 8.) Each array is paged
+ * instead of two: 13 % more peer-loop CPU at S2, docs/performance.md, session 8.) Each array is paged
  * ({@link #PAGE} slots per page) so none is a G1 humongous object.
  *
  * <p><b>Publication.</b> The writer writes a new entry's key (and labels) with plain stores,

@@ -14,7 +14,6 @@ import io.ribbit.codec.message.MessageCodec;
 import io.ribbit.codec.message.UpdateMessage;
 import io.ribbit.codec.attr.PathAttributes;
 import io.ribbit.codec.nlri.AfiSafi;
-import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,21 +64,10 @@ class ReceivedBytesTest {
         HexFormat hex = HexFormat.of();
         byte[] attrs = hex.parseHex(String.join("", attributes));
         byte[] n = hex.parseHex(nlri);
-        ByteArrayOutputStream m = new ByteArrayOutputStream();
-        for (int i = 0; i < 16; i++) {
-            m.write(0xff);
-        }
-        int len = 19 + 2 + 2 + attrs.length + n.length;
-        m.write(len >>> 8);
-        m.write(len);
-        m.write(2);
-        m.write(0);
-        m.write(0);
-        m.write(attrs.length >>> 8);
-        m.write(attrs.length);
-        m.writeBytes(attrs);
-        m.writeBytes(n);
-        ByteBuf wire = Unpooled.wrappedBuffer(m.toByteArray());
+        ByteBuf wire = Unpooled.buffer();
+        wire.writeBytes(hex.parseHex("ff".repeat(16))) // RFC 4271 §4.1: marker, length, type
+                .writeShort(19 + 4 + attrs.length + n.length).writeByte(2)
+                .writeShort(0).writeShort(attrs.length).writeBytes(attrs).writeBytes(n); // §4.3
         try {
             return (UpdateMessage) MessageCodec.decode(wire, SessionOptions.AS4, new UpdateDecodeContext());
         } finally {
