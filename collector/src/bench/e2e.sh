@@ -62,6 +62,25 @@ cleanup() {
   if [ -n "${KEEP_WORK:-}" ]; then echo "e2e.sh: logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # so that a timeout or ^C still runs cleanup (bash skips the EXIT trap when a signal kills it)
+# Stops processes: SIGTERM, up to 10 s to exit, then SIGKILL; reaps them. (A feeder blocked in a
+# lock once ignored SIGTERM for 14 minutes, and an unbounded wait hung the whole run.)
+stop_pids() {
+  kill "$@" 2>/dev/null || true
+  for _ in $(seq 100); do
+    local alive=0
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "$@"; do
+    if kill -0 "$p" 2>/dev/null; then
+      echo "e2e.sh: pid $p did not exit within 10 s of SIGTERM; killed" >&2
+      kill -9 "$p" 2>/dev/null || true
+    fi
+  done
+  wait "$@" 2>/dev/null || true
+}
 RESULTS=$WORK/results.tsv; : > "$RESULTS"
 now() { date +%s.%N; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f\n", a - b}'; }
@@ -190,7 +209,7 @@ table() {
   local gc="- - -"; [ "$RECV" = ribbit ] && gc=$(gc_pauses "$GCLOG" "$gclines")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$end" "$first")" \
     "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" "$rss0" "" >> "$RESULTS"
-  kill "$fpid" "$RPID" 2>/dev/null || true; wait "$fpid" "$RPID" 2>/dev/null || true
+  stop_pids "$fpid" "$RPID"
 }
 
 # churn: blast loads 4 x V4, then waves; RSS after each wave.
@@ -229,7 +248,7 @@ churn() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCEN" "$RECV" "$total" "$(sub "$loaded" "$start")" \
     "$hwm" "$heap0" "$heap" "$(sub "$cpu" "$cpu0")" "$gc" "$rss0" \
     "waves=$waves ops=$ops churn_s=$(sub "$churn1" "$churn0") churn_cpu=$(sub "$cpu" "$cpuc0") rss_mib=$(IFS=,; echo "${rss[*]}")" >> "$RESULTS"
-  kill "$bpid" "$RPID" 2>/dev/null || true; wait "$bpid" "$RPID" 2>/dev/null || true
+  stop_pids "$bpid" "$RPID"
 }
 
 # ---------------------------------------------------------------- run
