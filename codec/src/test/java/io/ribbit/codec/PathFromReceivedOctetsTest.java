@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class PathFromReceivedOctetsTest {
 
-    /** The walk over the octets against the built path, for a copy of {@code a} that built nothing yet. */
+    /** The walk over {@code fresh}'s octets against the path built from {@code built} (the same attributes). */
     static void assertSameAsBuilt(PathAttributes fresh, PathAttributes built) {
         long[] raw = new long[64];
         int n = fresh.pathAsns(raw);
@@ -44,20 +44,9 @@ class PathFromReceivedOctetsTest {
         assertEquals(p == null ? -1 : p.length(), length, "path length");
     }
 
-    static void check(As4PathTestSession s, AsPath path) {
-        PathAttributes a = received(s.options, path);
-        PathAttributes b = received(s.options, path);
-        assertSameAsBuilt(a, b);
-    }
-
-    enum As4PathTestSession {
-        FOUR(AS4), TWO(AS2);
-
-        final SessionOptions options;
-
-        As4PathTestSession(SessionOptions o) {
-            this.options = o;
-        }
+    /** {@code path} received on a session with {@code options}: twice, so one copy has built nothing. */
+    static void check(SessionOptions options, AsPath path) {
+        assertSameAsBuilt(received(options, path), received(options, path));
     }
 
     @Test
@@ -69,12 +58,12 @@ class PathFromReceivedOctetsTest {
                 asPath(new Segment(AsPath.AS_CONFED_SET, new long[] {64514}), seq(65001)),
                 asPath(seq(65001, 65001, 65001, 65002)), // prepending
                 asPath());
-        for (As4PathTestSession s : As4PathTestSession.values()) {
+        for (SessionOptions s : List.of(AS4, AS2)) {
             for (AsPath p : paths) {
                 check(s, p);
             }
         }
-        check(As4PathTestSession.FOUR, asPath(seq(4200000001L, 4294967295L, 65002)));
+        check(AS4, asPath(seq(4200000001L, 4294967295L, 65002)));
     }
 
     @Test
@@ -88,7 +77,7 @@ class PathFromReceivedOctetsTest {
         for (int i = 0; i < second.length; i++) {
             second[i] = 4200000000L + i;
         }
-        check(As4PathTestSession.FOUR, asPath(seq(first), seq(second)));
+        check(AS4, asPath(seq(first), seq(second)));
         PathAttributes a = received(AS4, asPath(seq(first), seq(second)));
         long[] out = new long[32];
         assertEquals(300, a.pathAsns(out), "the count even when out is shorter");
@@ -112,7 +101,7 @@ class PathFromReceivedOctetsTest {
             if (s[0].isConfederation() || Arrays.stream(s).noneMatch(x -> !x.isConfederation())) {
                 s[segments - 1] = seq(65001);
             }
-            check(k % 2 == 0 ? As4PathTestSession.FOUR : As4PathTestSession.TWO, asPath(s));
+            check(k % 2 == 0 ? AS4 : AS2, asPath(s));
         }
     }
 

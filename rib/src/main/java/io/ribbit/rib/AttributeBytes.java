@@ -62,11 +62,7 @@ final class AttributeBytes {
         if (raw != null && a.options() != null && a.options().fourOctetAs()) {
             // Received on a 4-octet session: the attributes as received are already canonical; copy
             // them (without MP_REACH/MP_UNREACH) instead of building and re-encoding every value.
-            if (a.receivedWhole()) {
-                copyWithoutMp(raw, a, out);
-            } else {
-                copyEachWithoutMp(raw, a, out);
-            }
+            copyWithoutMp(raw, a, out);
             return;
         }
         SessionOptions options = merged ? SessionOptions.DEFAULT : SessionOptions.AS4;
@@ -79,39 +75,23 @@ final class AttributeBytes {
     }
 
     /**
-     * The attributes of a whole received field ({@link PathAttributes#receivedWhole}) without
-     * MP_REACH/MP_UNREACH: the field in one copy when it has neither (every IPv4 UPDATE), else
-     * walking the headers once, copying the runs between them.
+     * The received attributes without MP_REACH/MP_UNREACH: the field in one copy when it is whole
+     * ({@link PathAttributes#receivedWhole}) and has neither (every IPv4 UPDATE), else attribute
+     * by attribute, walking a whole field's headers in one pass.
      */
     static void copyWithoutMp(byte[] raw, PathAttributes a, ByteBuf out) {
-        if (!a.has(AttributeCode.MP_REACH_NLRI) && !a.has(AttributeCode.MP_UNREACH_NLRI)) {
+        boolean whole = a.receivedWhole();
+        if (whole && !a.has(AttributeCode.MP_REACH_NLRI) && !a.has(AttributeCode.MP_UNREACH_NLRI)) {
             out.writeBytes(raw);
             return;
         }
-        int run = 0;
-        int s = 0;
-        while (s < raw.length) {
-            boolean ext = (raw[s] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
-            int next = s + (ext ? 4 + ((raw[s + 2] & 0xff) << 8 | raw[s + 3] & 0xff) : 3 + (raw[s + 2] & 0xff));
-            int code = raw[s + 1] & 0xff;
-            if (code == AttributeCode.MP_REACH_NLRI || code == AttributeCode.MP_UNREACH_NLRI) {
-                out.writeBytes(raw, run, s - run);
-                run = next;
-            }
-            s = next;
-        }
-        out.writeBytes(raw, run, raw.length - run);
-    }
-
-    /** The received attributes but MP_REACH/MP_UNREACH, one by one (any received attributes). */
-    static void copyEachWithoutMp(byte[] raw, PathAttributes a, ByteBuf out) {
+        int next = 0;
         for (int i = 0; i < a.size(); i++) {
-            int code = a.code(i);
+            int st = whole ? next : a.rawStart(i);
+            next = PathAttributes.attributeEnd(raw, st);
+            int code = raw[st + 1] & 0xff;
             if (code != AttributeCode.MP_REACH_NLRI && code != AttributeCode.MP_UNREACH_NLRI) {
-                int st = a.rawStart(i);
-                boolean ext = (raw[st] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
-                int len = ext ? (raw[st + 2] & 0xff) << 8 | raw[st + 3] & 0xff : raw[st + 2] & 0xff;
-                out.writeBytes(raw, st, (ext ? 4 : 3) + len);
+                out.writeBytes(raw, st, next - st);
             }
         }
     }

@@ -502,28 +502,5 @@ public final class ImportChecks {
             }
             return m;
         }
-
-        /** Calls {@code visitor} with every announced prefix that failed a check, and its mask. */
-        public void forEach(PrefixVisitor visitor) {
-            visit(nlri, visitor);
-            if (mp != null) {
-                visit(mp, visitor);
-            }
-        }
-
-        private void visit(PrefixList p, PrefixVisitor v) {
-            for (int i = 0; i < p.size(); i++) {
-                int m = mask(p, i);
-                if (m != 0) {
-                    v.visit(p, i, m);
-                }
-            }
-        }
-    }
-
-    /** A prefix and its failed checks. */
-    @FunctionalInterface
-    public interface PrefixVisitor {
-        void visit(PrefixList p, int i, int mask);
     }
 }

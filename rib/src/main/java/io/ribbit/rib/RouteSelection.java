@@ -147,11 +147,9 @@ public final class RouteSelection {
             }
             int i = AttributeBytes.attributesOffset(b);
             while (i + 3 <= b.length) {
-                int flags = b[i] & 0xff;
                 int code = b[i + 1] & 0xff;
-                boolean ext = (flags & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
-                int len = ext ? (b[i + 2] & 0xff) << 8 | b[i + 3] & 0xff : b[i + 2] & 0xff;
-                int v = i + (ext ? 4 : 3);
+                int len = PathAttributes.valueLength(b, i);
+                int v = PathAttributes.valueStart(b, i);
                 switch (code) {
                     case AttributeCode.ORIGIN -> origin = b[v] & 0xff;
                     case AttributeCode.AS_PATH -> asPath(b, v, v + len);
@@ -167,25 +165,17 @@ public final class RouteSelection {
 
         /** AS_PATH with 4-octet AS numbers: length per §9.1.2.2 a, and the neighbor AS. */
         private void asPath(byte[] b, int from, int to) {
-            boolean first = true;
-            for (int i = from; i + 2 <= to; ) {
+            asPathLength += AsPath.length(b, from, to - from, 4);
+            // The neighbor AS: the first ASN of the first segment that is not a confederation
+            // segment, when that is an AS_SEQUENCE.
+            for (int i = from; i + 2 <= to; i += 2 + 4 * (b[i + 1] & 0xff)) {
                 int type = b[i] & 0xff;
-                int count = b[i + 1] & 0xff;
-                switch (type) {
-                    case AsPath.AS_SEQUENCE -> {
-                        asPathLength += count;
-                        if (first && count > 0) {
-                            neighborAs = u32(b, i + 2);
-                        }
-                        first = false;
+                if (type == AsPath.AS_SEQUENCE || type == AsPath.AS_SET) {
+                    if (type == AsPath.AS_SEQUENCE && (b[i + 1] & 0xff) > 0) {
+                        neighborAs = u32(b, i + 2);
                     }
-                    case AsPath.AS_SET -> {
-                        asPathLength += 1;
-                        first = false;
-                    }
-                    default -> { } // confederation segments: not counted, and skipped for the neighbor AS
+                    return;
                 }
-                i += 2 + 4 * count;
             }
         }
 

@@ -153,9 +153,8 @@ public final class PathAttributes {
         int s = start(i);
         int f = raw[s] & 0xff;
         int code = raw[s + 1] & 0xff;
-        boolean ext = (f & AttributeCode.FLAG_EXTENDED_LENGTH) != 0;
-        int hdr = ext ? 4 : 3;
-        int len = ext ? (raw[s + 2] & 0xff) << 8 | raw[s + 3] & 0xff : raw[s + 2] & 0xff;
+        int hdr = valueStart(raw, s) - s;
+        int len = valueLength(raw, s);
         PathAttribute a;
         AttributeDescriptor d = AttributeTable.get(code);
         if (d == null) {
@@ -213,9 +212,28 @@ public final class PathAttributes {
 
     /** The start of the attribute after the one at {@code s} (dense decoded attributes). */
     private int next(int s) {
-        return (raw[s] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0
-                ? s + 4 + ((raw[s + 2] & 0xff) << 8 | raw[s + 3] & 0xff)
-                : s + 3 + (raw[s + 2] & 0xff);
+        return attributeEnd(raw, s);
+    }
+
+    /**
+     * Where the value of the attribute whose header starts at {@code h} in a Path Attributes
+     * field starts: after flags, type code and a length of one octet, or two with the Extended
+     * Length flag (RFC 4271 §4.3).
+     */
+    public static int valueStart(byte[] field, int h) {
+        return h + ((field[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0 ? 4 : 3);
+    }
+
+    /** The value length of the attribute whose header starts at {@code h} (see {@link #valueStart}). */
+    public static int valueLength(byte[] field, int h) {
+        return (field[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0
+                ? (field[h + 2] & 0xff) << 8 | field[h + 3] & 0xff
+                : field[h + 2] & 0xff;
+    }
+
+    /** Where the attribute whose header starts at {@code h} ends (the next one's header). */
+    public static int attributeEnd(byte[] field, int h) {
+        return valueStart(field, h) + valueLength(field, h);
     }
 
     /** The position of the attribute with {@code code}, or -1. */
@@ -314,7 +332,7 @@ public final class PathAttributes {
     public int pathAsns(long[] out) {
         int h = receivedAsPathHeader();
         if (h >= 0) {
-            return AsPath.pathAsns(raw, valueStart(h), valueLength(h), options.fourOctetAs() ? 4 : 2, out);
+            return AsPath.pathAsns(raw, valueStart(raw, h), valueLength(raw, h), options.fourOctetAs() ? 4 : 2, out);
         }
         AsPath p = asPath();
         return p == null ? 0 : p.pathAsns(out);
@@ -324,7 +342,7 @@ public final class PathAttributes {
     public int pathLength() {
         int h = receivedAsPathHeader();
         if (h >= 0) {
-            return AsPath.length(raw, valueStart(h), valueLength(h), options.fourOctetAs() ? 4 : 2);
+            return AsPath.length(raw, valueStart(raw, h), valueLength(raw, h), options.fourOctetAs() ? 4 : 2);
         }
         AsPath p = asPath();
         return p == null ? -1 : p.length();
@@ -342,8 +360,8 @@ public final class PathAttributes {
         }
         if (raw != null) {
             int h = start(i);
-            int v = valueStart(h);
-            if (valueLength(h) == 4) {
+            int v = valueStart(raw, h);
+            if (valueLength(raw, h) == 4) {
                 return Integer.toUnsignedLong((raw[v] & 0xff) << 24 | (raw[v + 1] & 0xff) << 16
                         | (raw[v + 2] & 0xff) << 8 | raw[v + 3] & 0xff);
             }
@@ -361,18 +379,6 @@ public final class PathAttributes {
         }
         int i = indexOf(AttributeCode.AS_PATH);
         return i < 0 ? -1 : start(i);
-    }
-
-    /** Where the value of the attribute whose header starts at {@code h} starts. */
-    private int valueStart(int h) {
-        return h + ((raw[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0 ? 4 : 3);
-    }
-
-    /** The length of the value of the attribute whose header starts at {@code h}. */
-    private int valueLength(int h) {
-        return (raw[h] & AttributeCode.FLAG_EXTENDED_LENGTH) != 0
-                ? (raw[h + 2] & 0xff) << 8 | raw[h + 3] & 0xff
-                : raw[h + 2] & 0xff;
     }
 
     /** AS_PATH exactly as received, or null. */
