@@ -121,6 +121,16 @@ public final class EncodedStream {
         return i + 1;
     }
 
+    /** Every message in order, as a slice of its segment (not retained: valid until {@link #release()}). */
+    public void forEachMessage(java.util.function.Consumer<ByteBuf> action) {
+        for (Segment s : segments) {
+            for (int m = s.first(); m < s.last(); m++) {
+                int start = s.start(m);
+                action.accept(s.buf().slice(start, s.end(m) - start));
+            }
+        }
+    }
+
     /** Frees the buffers (writes already started keep their slices alive). Idempotent. */
     public synchronized void release() {
         for (Segment s : segments) {

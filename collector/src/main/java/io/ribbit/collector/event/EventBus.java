@@ -1,15 +1,8 @@
 package io.ribbit.collector.event;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import io.ribbit.codec.text.Hex;
 import io.ribbit.collector.config.EventSinkConfig;
-import io.ribbit.collector.output.MessageJson;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +39,6 @@ public final class EventBus implements AutoCloseable {
     /** An array: the writer loops over it per event (no iterator). */
     private final EventSink[] sinks;
     private final String host;
-    private final SerializedString hostJson;
     private final long highWatermark;
     private final long lowWatermark;
     private final Thread writer;
@@ -66,7 +58,6 @@ public final class EventBus implements AutoCloseable {
 
     public EventBus(String host, List<EventSink> sinks, long highWatermark) {
         this.host = host;
-        this.hostJson = new SerializedString(host);
         this.sinks = sinks.toArray(new EventSink[0]);
         this.highWatermark = highWatermark;
         this.lowWatermark = highWatermark / 2;
@@ -159,14 +150,8 @@ public final class EventBus implements AutoCloseable {
     private static final long WRITER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private void run() {
-        LineBuffer buf = new LineBuffer();
-        LineBuffer rawBuf = new LineBuffer();
-        JsonFactory factory = new JsonFactory();
-        MessageJson json = new MessageJson();
-        // One generator per buffer for the thread's life (making one per event cost ~10 % of the
-        // writer's time); each event is one root value, flushed into the reset buffer.
-        JsonGenerator gen = null;
-        JsonGenerator rawGen = null;
+        EventJson line = new EventJson(host, false);
+        EventJson rawLine = anyRaw ? new EventJson(host, true) : null;
         boolean wrote = false;
         // The id's sequence number: taken here, not by the producers (no shared counter on the peers'
         // loops), so ids increase in the order the lines are written.
@@ -198,20 +183,12 @@ public final class EventBus implements AutoCloseable {
                     continue;
                 }
                 wrote = true;
-                if (gen == null) {
-                    gen = generator(factory, buf);
-                }
-                buf.reset();
                 seq++;
-                serialize(gen, buf, json, e, seq, false);
-                LineBuffer withRaw = null;
-                if (anyRaw && e.raw() != null) {
-                    if (rawGen == null) {
-                        rawGen = generator(factory, rawBuf);
-                    }
-                    rawBuf.reset();
-                    serialize(rawGen, rawBuf, json, e, seq, true);
-                    withRaw = rawBuf;
+                line.write(e, seq);
+                EventJson withRaw = null;
+                if (rawLine != null && e.raw() != null) {
+                    rawLine.write(e, seq);
+                    withRaw = rawLine;
                 }
                 boolean locRib = Event.LOC_RIB.equals(e.type());
                 for (EventSink s : sinks) {
@@ -219,12 +196,10 @@ public final class EventBus implements AutoCloseable {
                     if (locRib ? want == EventSinkConfig.LocRibEvents.NO : want == EventSinkConfig.LocRibEvents.ONLY) {
                         continue;
                     }
-                    writeRetrying(s, s.includeRaw() && withRaw != null ? withRaw : buf);
+                    writeRetrying(s, s.includeRaw() && withRaw != null ? withRaw : line);
                 }
             } catch (IOException | RuntimeException ex) {
                 LOG.error("cannot serialize event {}: {}", e.type(), ex.toString());
-                gen = null; // its state is mid-event: start over with fresh generators
-                rawGen = null;
             }
             long left = pending.decrementAndGet();
             if (left <= lowWatermark && !paused.isEmpty()) {
@@ -233,7 +208,7 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
-    private void writeRetrying(EventSink s, LineBuffer line) {
+    private void writeRetrying(EventSink s, EventJson line) {
         long delayMs = 100;
         while (true) {
             try {
@@ -268,152 +243,6 @@ public final class EventBus implements AutoCloseable {
                 sinkErrors.incrementAndGet();
                 LOG.error("event sink {} flush failed: {}", s.name(), ex.toString());
             }
-        }
-    }
-
-    private static JsonGenerator generator(JsonFactory factory, LineBuffer out) throws IOException {
-        JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8);
-        g.setRootValueSeparator(null); // the newline is written after each event instead
-        return g;
-    }
-
-    /** One event as one JSON line in {@code out} (which {@code g} writes to). */
-    private void serialize(JsonGenerator g, LineBuffer out, MessageJson json, Event e, long seq, boolean raw)
-            throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(MessageJson.TYPE);
-        g.writeString(RIS_MESSAGE);
-        g.writeFieldName(DATA);
-        g.writeStartObject();
-        g.writeFieldName(TIMESTAMP);
-        writeSeconds(g, e.timeMicros());
-        g.writeFieldName(PEER);
-        g.writeString(e.peer());
-        g.writeFieldName(PEER_ASN);
-        text.setLength(0);
-        writeText(g, text.append(e.peerAs()));
-        g.writeFieldName(ID);
-        text.setLength(0);
-        text.append(e.peer()).append('-');
-        appendHex(text, seq);
-        writeText(g, text);
-        g.writeFieldName(HOST);
-        g.writeString(hostJson);
-        if (e.message() != null) {
-            json.writeFields(g, e.message(), e.direction());
-        } else {
-            g.writeStringField("type", e.type());
-        }
-        if (e.fields() != null) {
-            for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-                if (f.getValue() instanceof JsonFields inline) {
-                    inline.write(g); // several fields of this object, not one value
-                    continue;
-                }
-                g.writeFieldName(f.getKey());
-                writeValue(g, f.getValue());
-            }
-        }
-        if (e.more() != null) {
-            e.more().write(g);
-        }
-        if (raw && e.raw() != null) {
-            g.writeStringField("raw", Hex.encode(e.raw()));
-        }
-        g.writeEndObject();
-        g.writeEndObject();
-        g.flush();
-        out.write('\n');
-    }
-
-    // The envelope's names, and the host, quoted and encoded once (see MessageJson).
-    private static final SerializedString RIS_MESSAGE = new SerializedString("ris_message");
-    private static final SerializedString DATA = new SerializedString("data");
-    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
-    private static final SerializedString PEER = new SerializedString("peer");
-    private static final SerializedString PEER_ASN = new SerializedString("peer_asn");
-    private static final SerializedString ID = new SerializedString("id");
-    private static final SerializedString HOST = new SerializedString("host");
-
-    private final char[] seconds = new char[32];
-    /** The writer thread's scratch for the peer ASN and the id: no String per event. */
-    private final StringBuilder text = new StringBuilder(64);
-    private char[] textChars = new char[64];
-
-    private void writeText(JsonGenerator g, StringBuilder sb) throws IOException {
-        int n = sb.length();
-        if (textChars.length < n) {
-            textChars = new char[2 * n];
-        }
-        sb.getChars(0, n, textChars, 0);
-        g.writeString(textChars, 0, n);
-    }
-
-    /** {@code v} as unsigned lower-case hexadecimal, as {@link Long#toHexString} writes it. */
-    static StringBuilder appendHex(StringBuilder sb, long v) {
-        for (int shift = (63 - Long.numberOfLeadingZeros(v | 1)) & ~3; shift >= 0; shift -= 4) {
-            sb.append(Character.forDigit((int) (v >>> shift) & 15, 16));
-        }
-        return sb;
-    }
-
-    /** Microseconds since the epoch as a JSON number of seconds with six decimals (RIS Live's form). */
-    private void writeSeconds(JsonGenerator g, long micros) throws IOException {
-        if (micros < 0) {
-            g.writeNumber(new java.math.BigDecimal(java.math.BigInteger.valueOf(micros), 6));
-            return;
-        }
-        char[] c = seconds;
-        int n = c.length;
-        long frac = micros % 1_000_000;
-        for (int k = 0; k < 6; k++) {
-            c[--n] = (char) ('0' + frac % 10);
-            frac /= 10;
-        }
-        c[--n] = '.';
-        long sec = micros / 1_000_000;
-        do {
-            c[--n] = (char) ('0' + sec % 10);
-            sec /= 10;
-        } while (sec > 0);
-        g.writeNumber(c, n, c.length - n);
-    }
-
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof Number n) {
-            g.writeNumber(n.longValue());
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> x : m.entrySet()) {
-                g.writeFieldName(String.valueOf(x.getKey()));
-                writeValue(g, x.getValue());
-            }
-            g.writeEndObject();
-        } else if (v instanceof JsonValue j) {
-            j.write(g);
-        } else if (v instanceof java.util.Collection<?> c) {
-            g.writeStartArray();
-            for (Object x : c) {
-                writeValue(g, x);
-            }
-            g.writeEndArray();
-        } else {
-            g.writeString(String.valueOf(v));
-        }
-    }
-
-    /** A reusable serialization buffer whose bytes are written to the sinks without a copy. */
-    private static final class LineBuffer extends java.io.ByteArrayOutputStream {
-        LineBuffer() {
-            super(1 << 16);
-        }
-
-        byte[] array() {
-            return buf;
         }
     }
 

@@ -64,6 +64,9 @@ public final class MessageJson {
 
     private final StringBuilder scratch = new StringBuilder(64);
     private final JsonFieldWriter fields = new JsonFieldWriter(null);
+    /** Attribute values: each formatted into {@link #rawValue}, then written as one raw value. */
+    private final RawFieldWriter rawFields = new RawFieldWriter();
+    private final RawJson rawValue = new RawJson();
     private char[] chars = new char[64];
 
     /** Writes {@code "type": …} and every field of {@code m}. */
@@ -185,15 +188,17 @@ public final class MessageJson {
      * object. The query API writes a stored route's attributes with it, so they read as the events'.
      */
     public void writeAttributes(JsonGenerator g, PathAttributes attrs) throws IOException {
-        JsonFieldWriter w = fields;
-        w.generator(g);
+        RawFieldWriter w = rawFields;
+        RawJson value = rawValue;
         AsPath path = attrs.asPath();
         if (path != null) {
             g.writeFieldName(PATH);
-            path.format(w);
+            path.format(w.into(value.reset()));
+            g.writeRawValue(value);
             if (path.hasConfederationSegments()) {
                 g.writeFieldName("confed_path");
-                path.formatConfederation(w);
+                path.formatConfederation(w.into(value.reset()));
+                g.writeRawValue(value);
             }
         }
         boolean unknown = false;
@@ -210,10 +215,12 @@ public final class MessageJson {
                         unknown = true;
                     } else {
                         g.writeFieldName(ATTRIBUTE_NAMES[code]);
-                        a.format(w);
+                        a.format(w.into(value.reset()));
+                        g.writeRawValue(value);
                         if (code == AttributeCode.COMMUNITIES && attrs.communities().hasWellKnown()) {
                             g.writeFieldName("community_names");
-                            attrs.communities().formatNames(w);
+                            attrs.communities().formatNames(w.into(value.reset()));
+                            g.writeRawValue(value);
                         }
                     }
                 }
@@ -225,7 +232,8 @@ public final class MessageJson {
         if (unknown) {
             g.writeArrayFieldStart("unknown_attributes");
             for (UnknownAttribute x : attrs.unknown()) {
-                x.format(w);
+                x.format(w.into(value.reset()));
+                g.writeRawValue(value);
             }
             g.writeEndArray();
         }
@@ -242,9 +250,7 @@ public final class MessageJson {
     /** {@code prefixes}, and parallel {@code path_ids}, {@code labels}, {@code rd} when present. */
     private void writePrefixes(JsonGenerator g, PrefixList p) throws IOException {
         g.writeFieldName(PREFIXES);
-        g.writeStartArray();
-        writePrefixStrings(g, p);
-        g.writeEndArray();
+        writePrefixArray(g, p);
         if (p.hasPathIds()) {
             g.writeArrayFieldStart("path_ids");
             for (int i = 0; i < p.size(); i++) {
@@ -267,6 +273,67 @@ public final class MessageJson {
             }
             g.writeEndArray();
         }
+    }
+
+    /** The thread's last prefix array: an UPDATE's {@code tags} usually list the same prefixes again. */
+    private static final class PrefixArray {
+        PrefixList list;
+        final RawJson json = new RawJson();
+        final StringBuilder text = new StringBuilder(48);
+    }
+
+    private static final ThreadLocal<PrefixArray> PREFIX_ARRAY = ThreadLocal.withInitial(PrefixArray::new);
+
+    /**
+     * Every prefix of {@code p} as a JSON array of strings ({@code ["a.b.c.d/len", …]}, RFC 5952
+     * text for IPv6), written as one raw value. Formatted once per list and thread: writing the same
+     * (immutable) list again, as the UPDATE's tags do, copies the bytes.
+     */
+    public static void writePrefixArray(JsonGenerator g, PrefixList p) throws IOException {
+        PrefixArray a = PREFIX_ARRAY.get();
+        if (a.list != p) {
+            a.list = null;
+            formatPrefixes(a, p);
+            a.list = p;
+        }
+        g.writeRawValue(a.json);
+    }
+
+    private static void formatPrefixes(PrefixArray a, PrefixList p) {
+        RawJson out = a.json.reset();
+        out.append('[');
+        boolean v6 = p.afiSafi().isIpv6();
+        for (int i = 0; i < p.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            if (v6) {
+                StringBuilder t = a.text;
+                t.setLength(0);
+                p.appendPrefix(i, t);
+                byte[] b = out.room(t.length() + 2);
+                int n = out.size();
+                b[n++] = '"';
+                for (int k = 0; k < t.length(); k++) {
+                    b[n++] = (byte) t.charAt(k); // hex digits, colons, dots, a slash: ASCII
+                }
+                b[n++] = '"';
+                out.advance(n);
+            } else {
+                long packed = p.ipv4(i);
+                byte[] b = out.room(20);
+                int n = out.size();
+                b[n++] = '"';
+                n = appendIpv4(b, n, PrefixList.ipv4Address(packed));
+                b[n++] = '/';
+                for (byte c : OCTETS[(int) (packed & 0xff)]) {
+                    b[n++] = c;
+                }
+                b[n++] = '"';
+                out.advance(n);
+            }
+        }
+        out.append(']');
     }
 
     private void writePrefixStrings(JsonGenerator g, PrefixList p) throws IOException {

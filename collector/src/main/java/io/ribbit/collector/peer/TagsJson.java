@@ -14,7 +14,7 @@ import java.io.IOException;
  * the prefixes that failed it. Written on the event writer's thread, straight from the UPDATE's
  * prefix lists (one pass per failed check), with no object per event beyond this one.
  */
-record TagsJson(ImportChecks.Tags tags) implements JsonFields {
+public record TagsJson(ImportChecks.Tags tags) implements JsonFields {
     private static final ImportCheck[] CHECKS = ImportCheck.values();
     private static final SerializedString TAGS = new SerializedString("tags");
     private static final SerializedString CHECK = new SerializedString("check");
@@ -37,15 +37,31 @@ record TagsJson(ImportChecks.Tags tags) implements JsonFields {
             g.writeFieldName(ACTION);
             g.writeString(tags.bound().rejects(bit) ? "reject" : "tag");
             g.writeFieldName(PREFIXES);
-            g.writeStartArray();
-            writePrefixes(g, tags.nlri(), bit);
-            if (tags.mp() != null) {
-                writePrefixes(g, tags.mp(), bit);
+            if ((tags.mp() == null || tags.mp().isEmpty()) && failsAll(tags.nlri(), bit)) {
+                MessageJson.writePrefixArray(g, tags.nlri()); // the announcement's array again
+            } else if (tags.nlri().isEmpty() && failsAll(tags.mp(), bit)) {
+                MessageJson.writePrefixArray(g, tags.mp());
+            } else {
+                g.writeStartArray();
+                writePrefixes(g, tags.nlri(), bit);
+                if (tags.mp() != null) {
+                    writePrefixes(g, tags.mp(), bit);
+                }
+                g.writeEndArray();
             }
-            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** Whether every prefix of {@code p} failed check {@code bit} (the usual case: a path or next-hop check). */
+    private boolean failsAll(PrefixList p, int bit) {
+        for (int i = 0; i < p.size(); i++) {
+            if ((tags.mask(p, i) & bit) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void writePrefixes(JsonGenerator g, PrefixList p, int bit) throws IOException {

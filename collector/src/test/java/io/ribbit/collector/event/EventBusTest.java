@@ -113,7 +113,7 @@ class EventBusTest {
     @Test
     void idSequenceIsWrittenAsLongToHexStringWouldWriteIt() {
         for (long v : new long[] {0, 1, 9, 10, 15, 16, 255, 0x1234_5678_9abcL, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
-            assertEquals(Long.toHexString(v), EventBus.appendHex(new StringBuilder(), v).toString());
+            assertEquals(Long.toHexString(v), EventJson.appendHex(new StringBuilder(), v).toString());
         }
     }
 }

@@ -73,4 +73,18 @@ class TagsJsonTest {
         assertEquals("{\"tags\":[{\"check\":\"bogon-prefix\",\"action\":\"tag\",\"prefixes\":"
                 + "[\"10.0.0.0/8\",\"2001:db8::/32\",\"fc00::/7\"]}]}", json(bound().evaluate(u)));
     }
+
+    /** An UPDATE with only MP_REACH_NLRI whose path fails: every prefix of the list, per failed check. */
+    @Test
+    void aPathCheckListsEveryMpReachPrefix() throws Exception {
+        long[] words = {0x2a00145000000000L, 0, 32, 0x2a00145000010000L, 0, 48};
+        PrefixList v6 = new PrefixList(AfiSafi.IPV6_UNICAST, 2, words, null, null, null);
+        PathAttributes a = PathAttributes.of(Origin.valueOf(0), AsPath.sequence(new long[] {3356, 64512, 13335}),
+                new MpReachNlri(AfiSafi.IPV6_UNICAST, InetAddress.getByName("2a00:1450::10").getAddress(), v6));
+        UpdateMessage u = UpdateMessage.of(PrefixList.empty(AfiSafi.IPV4_UNICAST), a, PrefixList.empty(AfiSafi.IPV4_UNICAST));
+        // 64512, our AS, is also a private ASN: two path checks, the same list twice
+        assertEquals("{\"tags\":[{\"check\":\"bogon-asn\",\"action\":\"tag\",\"prefixes\":"
+                + "[\"2a00:1450::/32\",\"2a00:1450:1::/48\"]},{\"check\":\"as-path-loop\",\"action\":\"tag\","
+                + "\"prefixes\":[\"2a00:1450::/32\",\"2a00:1450:1::/48\"]}]}", json(bound().evaluate(u)));
+    }
 }
