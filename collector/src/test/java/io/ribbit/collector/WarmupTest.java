@@ -64,4 +64,37 @@ class WarmupTest {
                 () -> ConfigLoader.parse(base + "warmup: 600\n", "c.yaml"));
         assertTrue(e.getMessage().contains("c.yaml:4: warmup: must be between 0 and 60"), e.getMessage());
     }
+
+    /** Past the set time the warm-up goes on until a whole window compiled at most the quiet amount. */
+    @Test
+    void settlesOnTheFirstQuietWindow() {
+        long[] compiled = {1_000};
+        Warmup.Settle s = new Warmup.Settle(() -> compiled[0], 500, 20);
+        assertFalse(s.settled(0), "the first call opens a window");
+        compiled[0] += 300;
+        assertFalse(s.settled(499), "the window is not over");
+        assertFalse(s.settled(500), "300 ms compiled in it: busy, a new window opens");
+        compiled[0] += 21;
+        assertFalse(s.settled(1000), "21 ms: still busy");
+        compiled[0] += 20;
+        assertFalse(s.settled(1400), "window not over yet");
+        assertTrue(s.settled(1500), "20 ms in the window: quiet");
+        assertEquals(1500, s.settledAt());
+        compiled[0] += 1_000;
+        assertTrue(s.settled(2000), "settled stays settled");
+        assertEquals(1500, s.settledAt());
+    }
+
+    @Test
+    void settledAtOnceWithoutACompilationCounter() {
+        Warmup.Settle s = new Warmup.Settle(() -> -1, 500, 20);
+        assertTrue(s.settled(7));
+        assertEquals(7, s.settledAt());
+    }
+
+    @Test
+    void thisJvmReportsCompilationTime() {
+        // HotSpot (the JDKs Ribbit runs on) has the counter; without it the warm-up would end at N seconds.
+        assertTrue(Warmup.compilationMillis() >= 0);
+    }
 }
