@@ -68,16 +68,17 @@ public final class EventJson {
         g.writeStartObject();
         g.writeFieldName(TIMESTAMP);
         writeSeconds(g, e.timeMicros());
+        PeerText p = peerText(e.peer(), e.peerAs());
         g.writeFieldName(PEER);
-        g.writeString(e.peer());
+        g.writeString(p.peer);
         g.writeFieldName(PEER_ASN);
-        text.setLength(0);
-        writeText(g, text.append(e.peerAs()));
+        g.writeString(p.peerAs);
         g.writeFieldName(ID);
-        text.setLength(0);
-        text.append(e.peer()).append('-');
-        appendHex(text, seq);
-        writeText(g, text);
+        id.reset().append('"');
+        byte[] b = id.room(p.idPrefix.length + 17);
+        System.arraycopy(p.idPrefix, 0, b, id.size(), p.idPrefix.length);
+        id.advance(appendHex(b, id.size() + p.idPrefix.length, seq));
+        g.writeRawValue(id.append('"'));
         g.writeFieldName(HOST);
         g.writeString(hostJson);
         if (e.message() != null) {
@@ -116,26 +117,48 @@ public final class EventJson {
     private static final SerializedString ID = new SerializedString("id");
     private static final SerializedString HOST = new SerializedString("host");
 
-    private final char[] seconds = new char[32];
-    /** The writer thread's scratch for the peer ASN and the id: no String per event. */
-    private final StringBuilder text = new StringBuilder(64);
-    private char[] textChars = new char[64];
-
-    private void writeText(JsonGenerator g, StringBuilder sb) throws IOException {
-        int n = sb.length();
-        if (textChars.length < n) {
-            textChars = new char[2 * n];
-        }
-        sb.getChars(0, n, textChars, 0);
-        g.writeString(textChars, 0, n);
+    /**
+     * A peer's text in the envelope, quoted and encoded once: its address, its AS, and the id's
+     * start ({@code "ADDRESS-"}, escaped as a JSON string's content).
+     */
+    private record PeerText(String name, long as, SerializedString peer, SerializedString peerAs, byte[] idPrefix) {
     }
 
-    /** {@code v} as unsigned lower-case hexadecimal, as {@link Long#toHexString} writes it. */
-    static StringBuilder appendHex(StringBuilder sb, long v) {
-        for (int shift = (63 - Long.numberOfLeadingZeros(v | 1)) & ~3; shift >= 0; shift -= 4) {
-            sb.append(Character.forDigit((int) (v >>> shift) & 15, 16));
+    /** By peer address text; a daemon has a few hundred peers at most (cleared past PEER_TEXTS). */
+    private final Map<String, PeerText> peerTexts = new java.util.HashMap<>();
+    private static final int PEER_TEXTS = 4096;
+    private PeerText lastPeer;
+    /** The id's value, built here: {@code "ADDRESS-SEQ"} with SEQ in hexadecimal. */
+    private final io.ribbit.collector.output.RawJson id = new io.ribbit.collector.output.RawJson();
+
+    private PeerText peerText(String name, long as) {
+        PeerText t = lastPeer;
+        if (t != null && t.name == name && t.as == as) {
+            return t; // a run of events from one peer: no lookup
         }
-        return sb;
+        t = peerTexts.get(name);
+        if (t == null || t.as != as) {
+            if (peerTexts.size() >= PEER_TEXTS) {
+                peerTexts.clear();
+            }
+            t = new PeerText(name, as, new SerializedString(name), new SerializedString(Long.toString(as)),
+                    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(name + "-"));
+            peerTexts.put(name, t);
+        }
+        lastPeer = t;
+        return t;
+    }
+
+    private final char[] seconds = new char[32];
+    /**
+     * {@code v} as unsigned lower-case hexadecimal ASCII (as {@link Long#toHexString} writes it) into
+     * {@code b} at {@code n} (room for 16); returns the end.
+     */
+    static int appendHex(byte[] b, int n, long v) {
+        for (int shift = (63 - Long.numberOfLeadingZeros(v | 1)) & ~3; shift >= 0; shift -= 4) {
+            b[n++] = (byte) Character.forDigit((int) (v >>> shift) & 15, 16);
+        }
+        return n;
     }
 
     /** Microseconds since the epoch as a JSON number of seconds with six decimals (RIS Live's form). */

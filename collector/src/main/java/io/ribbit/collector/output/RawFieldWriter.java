@@ -58,6 +58,17 @@ final class RawFieldWriter implements FieldWriter {
     }
 
     private void quoted(String s) {
+        if (plain(s)) { // the usual value ("IGP", a name): copied as it is
+            byte[] b = out.room(s.length() + 2);
+            int n = out.size();
+            b[n++] = '"';
+            for (int i = 0; i < s.length(); i++) {
+                b[n++] = (byte) s.charAt(i);
+            }
+            b[n++] = '"';
+            out.advance(n);
+            return;
+        }
         byte[] q = hasSurrogate(s) ? surrogatesEscaped(s) : JsonStringEncoder.getInstance().quoteAsUTF8(s);
         byte[] b = out.room(q.length + 2);
         int n = out.size();
@@ -66,6 +77,17 @@ final class RawFieldWriter implements FieldWriter {
         n += q.length;
         b[n++] = '"';
         out.advance(n);
+    }
+
+    /** Printable ASCII without a quote or a backslash: nothing to escape (JSON, RFC 8259 §7). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasSurrogate(String s) {

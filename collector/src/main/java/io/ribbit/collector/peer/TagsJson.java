@@ -20,6 +20,16 @@ public record TagsJson(ImportChecks.Tags tags) implements JsonFields {
     private static final SerializedString CHECK = new SerializedString("check");
     private static final SerializedString ACTION = new SerializedString("action");
     private static final SerializedString PREFIXES = new SerializedString("prefixes");
+    private static final SerializedString REJECT = new SerializedString("reject");
+    private static final SerializedString TAG = new SerializedString("tag");
+    /** Each check's key, by ordinal, quoted and encoded once. */
+    private static final SerializedString[] KEYS = new SerializedString[CHECKS.length];
+
+    static {
+        for (ImportCheck c : CHECKS) {
+            KEYS[c.ordinal()] = new SerializedString(c.key());
+        }
+    }
 
     @Override
     public void write(JsonGenerator g) throws IOException {
@@ -33,9 +43,9 @@ public record TagsJson(ImportChecks.Tags tags) implements JsonFields {
             }
             g.writeStartObject();
             g.writeFieldName(CHECK);
-            g.writeString(c.key());
+            g.writeString(KEYS[c.ordinal()]);
             g.writeFieldName(ACTION);
-            g.writeString(tags.bound().rejects(bit) ? "reject" : "tag");
+            g.writeString(tags.bound().rejects(bit) ? REJECT : TAG);
             g.writeFieldName(PREFIXES);
             if ((tags.mp() == null || tags.mp().isEmpty()) && failsAll(tags.nlri(), bit)) {
                 MessageJson.writePrefixArray(g, tags.nlri()); // the announcement's array again

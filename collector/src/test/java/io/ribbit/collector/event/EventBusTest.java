@@ -113,7 +113,9 @@ class EventBusTest {
     @Test
     void idSequenceIsWrittenAsLongToHexStringWouldWriteIt() {
         for (long v : new long[] {0, 1, 9, 10, 15, 16, 255, 0x1234_5678_9abcL, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
-            assertEquals(Long.toHexString(v), EventJson.appendHex(new StringBuilder(), v).toString());
+            byte[] b = new byte[20];
+            int end = EventJson.appendHex(b, 2, v);
+            assertEquals(Long.toHexString(v), new String(b, 2, end - 2, java.nio.charset.StandardCharsets.US_ASCII));
         }
     }
 }
