@@ -156,4 +156,23 @@ class RawJsonTest {
             assertEquals(expected(a), prefixArray(a));
         }
     }
+
+    /** A value longer than the generator's buffer (an extended message's 16k prefixes, a long community list). */
+    @Test
+    void valuesLongerThanTheGeneratorsBuffer() throws IOException {
+        int n = 16_000;
+        long[] v4 = new long[n];
+        for (int i = 0; i < n; i++) {
+            v4[i] = PrefixList.packIpv4(0x0a000000 | i << 8, 24);
+        }
+        PrefixList p = new PrefixList(AfiSafi.IPV4_UNICAST, n, v4, null, null, null);
+        String got = prefixArray(p);
+        assertEquals(expected(p), got);
+        assertEquals(2 * n, new ObjectMapper().readTree(got).get(0).size() + new ObjectMapper().readTree(got).get(1).size());
+        int[] values = new int[4_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0xfde80000 | i;
+        }
+        same(Communities.of(values)::format);
+    }
 }
