@@ -320,15 +320,10 @@ public final class MessageJson {
                 b[n++] = '"';
                 out.advance(n);
             } else {
-                long packed = p.ipv4(i);
                 byte[] b = out.room(20);
                 int n = out.size();
                 b[n++] = '"';
-                n = appendIpv4(b, n, PrefixList.ipv4Address(packed));
-                b[n++] = '/';
-                for (byte c : OCTETS[(int) (packed & 0xff)]) {
-                    b[n++] = c;
-                }
+                n = appendIpv4Prefix(b, n, p.ipv4(i));
                 b[n++] = '"';
                 out.advance(n);
             }
@@ -391,12 +386,17 @@ public final class MessageJson {
      * need it).
      */
     private static void writeIpv4Prefix(JsonGenerator g, long packed, byte[] b) throws IOException {
-        int n = appendIpv4(b, 0, PrefixList.ipv4Address(packed));
+        g.writeRawUTF8String(b, 0, appendIpv4Prefix(b, 0, packed));
+    }
+
+    /** "a.b.c.d/len" of a packed IPv4 prefix into {@code b} at {@code n} (room for 18); returns the end. */
+    private static int appendIpv4Prefix(byte[] b, int n, long packed) {
+        n = appendIpv4(b, n, PrefixList.ipv4Address(packed));
         b[n++] = '/';
         for (byte c : OCTETS[(int) (packed & 0xff)]) {
             b[n++] = c;
         }
-        g.writeRawUTF8String(b, 0, n);
+        return n;
     }
 
     /** An IPv4 address as a JSON string, like {@link #writeIpv4Prefix} (a next hop: no String per UPDATE). */

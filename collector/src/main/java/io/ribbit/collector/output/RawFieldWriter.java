@@ -59,14 +59,9 @@ final class RawFieldWriter implements FieldWriter {
 
     private void quoted(String s) {
         if (plain(s)) { // the usual value ("IGP", a name): copied as it is
-            byte[] b = out.room(s.length() + 2);
-            int n = out.size();
-            b[n++] = '"';
-            for (int i = 0; i < s.length(); i++) {
-                b[n++] = (byte) s.charAt(i);
-            }
-            b[n++] = '"';
-            out.advance(n);
+            out.append('"');
+            ascii(s);
+            out.append('"');
             return;
         }
         byte[] q = hasSurrogate(s) ? surrogatesEscaped(s) : JsonStringEncoder.getInstance().quoteAsUTF8(s);
@@ -76,6 +71,16 @@ final class RawFieldWriter implements FieldWriter {
         System.arraycopy(q, 0, b, n, q.length);
         n += q.length;
         b[n++] = '"';
+        out.advance(n);
+    }
+
+    /** Appends {@code s} as it is: printable ASCII (a literal, or a {@link #plain} string). */
+    private void ascii(String s) {
+        byte[] b = out.room(s.length());
+        int n = out.size();
+        for (int i = 0; i < s.length(); i++) {
+            b[n++] = (byte) s.charAt(i);
+        }
         out.advance(n);
     }
 
@@ -129,7 +134,7 @@ final class RawFieldWriter implements FieldWriter {
     public FieldWriter value(String value) {
         separator();
         if (value == null) {
-            out.append('n').append('u').append('l').append('l');
+            ascii("null");
         } else {
             quoted(value);
         }
@@ -146,9 +151,7 @@ final class RawFieldWriter implements FieldWriter {
     @Override
     public FieldWriter value(boolean value) {
         separator();
-        for (char c : (value ? "true" : "false").toCharArray()) {
-            out.append(c);
-        }
+        ascii(value ? "true" : "false");
         return this;
     }
 

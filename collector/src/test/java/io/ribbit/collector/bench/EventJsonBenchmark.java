@@ -1,5 +1,6 @@
 package io.ribbit.collector.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -102,7 +103,13 @@ public class EventJsonBenchmark {
         List<Event> out = new ArrayList<>(UPDATES);
         long time = 1_795_000_000_000_000L;
         for (byte[] m : messages) {
-            BgpMessage msg = MessageCodec.decode(Unpooled.wrappedBuffer(m), SessionOptions.AS4, ctx);
+            ByteBuf buf = Unpooled.wrappedBuffer(m);
+            BgpMessage msg;
+            try {
+                msg = MessageCodec.decode(buf, SessionOptions.AS4, ctx); // the message keeps no reference to buf
+            } finally {
+                buf.release();
+            }
             if (msg instanceof UpdateMessage u) {
                 ImportChecks.Tags tags = checks.evaluate(u);
                 out.add(new Event(time++, "127.0.0.11", session.asn(), "UPDATE", u, null, null, null,
